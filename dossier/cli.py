@@ -1,0 +1,276 @@
+"""The `dossier` command line: parse options, call one library function, print the result. No logic here."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import click
+
+from dossier import __version__
+from dossier.console import setup_logging, stderr_console
+from dossier.errors import DossierError, ExitCode
+from dossier.i18n import _
+from dossier.models import ColourMode
+
+log = logging.getLogger("dossier")
+
+EXIT_CODES_HELP = """
+Mã thoát (exit codes): 0 thành công; 1 lỗi không lường trước; 2 sai cú pháp lệnh; 3 tệp đầu vào hỏng/không đọc
+được; 4 thiếu chương trình hoặc dữ liệu (tesseract, vie, scanimage); 5 cấu hình sai; 9 không ghi được đầu ra;
+11 một phần nguồn bị lỗi (các trang tốt vẫn được ghi); 130 bị ngắt.
+"""
+
+
+class DossierGroup(click.Group):
+    """The one funnel from exceptions to messages and exit codes, for every subcommand."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except DossierError as error:
+            stderr_console.print(f"[bold red]{_('Lỗi')}:[/bold red] {error}", soft_wrap=True, markup=True)
+            if error.hint:
+                stderr_console.print(error.hint, soft_wrap=True, markup=False)
+            if ctx.obj and ctx.obj.get("verbose", 0) >= 2:
+                stderr_console.print_exception()
+            raise click.exceptions.Exit(int(error.exit_code)) from error
+        except KeyboardInterrupt:
+            stderr_console.print(_("Đã dừng theo yêu cầu."))
+            raise click.exceptions.Exit(int(ExitCode.interrupted)) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:  # the last resort: anything unexpected
+            stderr_console.print(
+                f"[bold red]{_('Lỗi không lường trước')}:[/bold red] {type(error).__name__}: {error}",
+                markup=True,
+            )
+            if ctx.obj and ctx.obj.get("verbose", 0) >= 2:
+                stderr_console.print_exception()
+            else:
+                stderr_console.print(_("Chạy lại với -vv để xem chi tiết."))
+            raise click.exceptions.Exit(int(ExitCode.error)) from error
+
+
+@click.group(
+    cls=DossierGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110}
+)
+@click.version_option(__version__, prog_name="dossier")
+@click.option("-v", "--verbose", count=True, help="Ghi nhật ký chi tiết hơn (-vv: gỡ lỗi, hiện traceback).")
+@click.option("-q", "--quiet", is_flag=True, help="Chỉ in lỗi.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """dossier: số hóa, kiểm tra, ký số và nộp hồ sơ TTHC tại Bộ phận Một cửa.
+
+    Quy trình tại quầy: `dossier scan` (số hóa) -> kiểm tra thành phần hồ sơ -> ký số -> nộp trực tuyến.
+    Đặt DOSSIER_LANG=en để hiện thông báo tiếng Anh.
+    """
+    setup_logging(verbose, quiet)
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+    ctx.obj["quiet"] = quiet
+
+
+def _parse_device_options(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for value in values:
+        key, sep, setting = value.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(
+                _("cần dạng TÊN=GIÁ_TRỊ, ví dụ filename=trang1.pnm"), param_hint="--device-option"
+            )
+        pairs.append((key.lstrip("-"), setting))
+    return tuple(pairs)
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Thư mục hồ sơ đầu ra (chứa scan.pdf và manifest.json); được thay thế trọn vẹn khi xong.",
+)
+@click.option(
+    "--device", help="Máy quét SANE, ví dụ 'pnm:0' hay 'fujitsu:fi-7160:12345' (xem `dossier devices`)."
+)
+@click.option(
+    "--device-option",
+    "device_options",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Tùy chọn riêng của máy quét, ví dụ filename=trang.pnm (lặp lại được).",
+)
+@click.option("--adf", is_flag=True, help="Quét cả tập giấy từ khay nạp tự động (ADF) đến khi hết giấy.")
+@click.option("--duplex", is_flag=True, help="Quét hai mặt (nếu máy quét hỗ trợ).")
+@click.option(
+    "--dpi",
+    default=300,
+    show_default=True,
+    type=click.IntRange(100, 1200),
+    help="Độ phân giải khi quét hoặc khi chuyển PDF thành ảnh (tối thiểu 200 theo quy định lưu trữ).",
+)
+@click.option(
+    "--colour",
+    "--color",
+    "colour",
+    default="auto",
+    show_default=True,
+    type=click.Choice([m.value for m in ColourMode]),
+    help="auto: mỗi trang tự chọn (trang có dấu đỏ giữ màu, trang chữ thành đen trắng).",
+)
+@click.option(
+    "--lang", "language", default="vie", show_default=True, help="Ngôn ngữ Tesseract, ví dụ vie hoặc vie+eng."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    default=os.cpu_count() or 1,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Số trang xử lý song song.",
+)
+@click.option("--title", help="Tiêu đề ghi vào siêu dữ liệu PDF.")
+@click.option("--dossier-id", help="Mã hồ sơ ghi vào siêu dữ liệu, ví dụ 000.00.06.H56-231027-0361.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout (cho script).")
+@click.pass_context
+def scan(
+    ctx: click.Context,
+    sources: tuple[Path, ...],
+    out_dir: Path,
+    device: str | None,
+    device_options: tuple[str, ...],
+    adf: bool,
+    duplex: bool,
+    dpi: int,
+    colour: str,
+    language: str,
+    jobs: int,
+    title: str | None,
+    dossier_id: str | None,
+    as_json: bool,
+) -> None:
+    """Số hóa hồ sơ giấy thành PDF/A-2b tìm kiếm được, nhỏ gọn, kèm manifest.json.
+
+    Nguồn: tệp ảnh (PNG, JPEG, TIFF nhiều trang), thư mục, PDF (trang có sẵn chữ được giữ nguyên), máy quét.
+
+    \b
+    Ví dụ:
+      dossier scan anh/*.jpg ho-so.pdf --out hs-001
+      dossier scan --device pnm:0 --device-option filename=trang.pnm --out hs-002
+      dossier scan --device fujitsu:fi-7160 --adf --duplex --out hs-003 --json
+    """
+    from dossier.digitize.pipeline import ScanOptions, scan_dossier
+    from dossier.digitize.sane import ScanRequest
+    from dossier.render import print_json, print_scan_summary, scan_result_document
+
+    if not sources and not device:
+        raise click.UsageError(_("Cần ít nhất một nguồn: tệp/thư mục, hoặc --device."))
+    scanner = None
+    if device:
+        scanner = ScanRequest(
+            device=device,
+            dpi=dpi,
+            colour=ColourMode(colour),
+            adf=adf,
+            duplex=duplex,
+            device_options=_parse_device_options(device_options),
+        )
+    options = ScanOptions(
+        out_dir=out_dir,
+        sources=sources,
+        scanner=scanner,
+        language=language,
+        colour=ColourMode(colour),
+        dpi=dpi,
+        jobs=jobs,
+        title=title,
+        dossier_id=dossier_id,
+    )
+    with _page_progress(ctx.obj.get("quiet", False)) as progress:
+        result = scan_dossier(options, progress=progress)
+    exit_code = ExitCode.partial if result.failed else ExitCode.ok
+    if as_json:
+        print_json(scan_result_document(result, int(exit_code)))
+    elif not ctx.obj.get("quiet"):
+        print_scan_summary(result)
+    ctx.exit(int(exit_code))
+
+
+class _page_progress:
+    """A rich progress bar on stderr, one tick per page; silent when stderr is not a terminal."""
+
+    def __init__(self, quiet: bool) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=stderr_console,
+            disable=quiet or not stderr_console.is_terminal,
+            transient=False,
+        )
+        self.task = None
+
+    def __enter__(self):  # -> ProgressCallback
+        self.progress.start()
+
+        def update(stage: str, done: int, total: int) -> None:
+            if self.task is None:
+                self.task = self.progress.add_task(_("Đang xử lý trang"), total=total)
+            if stage == "pages":
+                self.progress.update(self.task, completed=done, total=total)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="In danh sách dạng JSON.")
+def devices(as_json: bool) -> None:
+    """Liệt kê máy quét SANE và khả năng của chúng (chế độ màu, khay nạp, hai mặt, độ phân giải).
+
+    \b
+    Ví dụ:
+      dossier devices
+      SANE_CONFIG_DIR=/etc/sane.d dossier devices --json
+    """
+    from dataclasses import asdict
+
+    from dossier.digitize.sane import device_capabilities, list_devices
+    from dossier.render import print_json, stdout_console
+
+    caps = [device_capabilities(name) for name in list_devices()]
+    if as_json:
+        print_json({"devices": [asdict(c) for c in caps]})
+        return
+    if not caps:
+        stdout_console.print(_("Không tìm thấy máy quét nào."))
+    for cap in caps:
+        stdout_console.print(
+            f"[bold]{cap.device}[/bold]  "
+            + _("chế độ: {modes}; nguồn giấy: {sources}").format(
+                modes=", ".join(cap.modes) or "-", sources=", ".join(cap.sources) or "-"
+            )
+        )
+
+
+def _register_subgroups() -> None:
+    from dossier.samples.commands import samples
+
+    cli.add_command(samples)
+
+
+_register_subgroups()
+
+
+def main() -> None:
+    """Entry point of the `dossier` console script."""
+    cli(prog_name="dossier")

@@ -1,0 +1,65 @@
+"""OCR with Tesseract through pytesseract: words with boxes and confidences, NFC-normalised."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytesseract
+
+from dossier.errors import MissingDependencyError
+from dossier.i18n import _
+from dossier.models import PageText, Word
+from dossier.tools import tesseract_command
+
+ENGINE = "tesseract"
+
+
+def tesseract_version() -> str:
+    pytesseract.pytesseract.tesseract_cmd = tesseract_command()
+    return str(pytesseract.get_tesseract_version())
+
+
+def ocr_image_file(image_path: Path, language: str, dpi: float, timeout: float = 300) -> PageText:
+    """Run Tesseract on a cleaned page image file and return its words (boxes in that image's pixels)."""
+    pytesseract.pytesseract.tesseract_cmd = tesseract_command()
+    # One Tesseract thread per page: pages run in parallel, OpenMP threads would oversubscribe the cores.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    config = f"--psm 3 --dpi {round(dpi)}"
+    try:
+        data = pytesseract.image_to_data(
+            str(image_path),
+            lang=language,
+            config=config,
+            output_type=pytesseract.Output.DICT,
+            timeout=timeout,
+        )
+    except pytesseract.TesseractNotFoundError as exc:
+        raise MissingDependencyError(
+            _("Không tìm thấy chương trình Tesseract OCR."), path=tesseract_command()
+        ) from exc
+    except (pytesseract.TesseractError, subprocess.SubprocessError, RuntimeError) as exc:
+        raise MissingDependencyError(
+            _("Tesseract OCR thất bại: {reason}").format(reason=str(exc).strip()[:300]), path=image_path
+        ) from exc
+    words = []
+    for i, raw_text in enumerate(data["text"]):
+        text = unicodedata.normalize("NFC", str(raw_text)).strip()
+        confidence = float(data["conf"][i])
+        if not text or confidence < 0:
+            continue
+        words.append(
+            Word(
+                text=text,
+                left=int(data["left"][i]),
+                top=int(data["top"][i]),
+                width=int(data["width"][i]),
+                height=int(data["height"][i]),
+                confidence=confidence,
+                line=(int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])),
+            )
+        )
+    mean = sum(w.confidence for w in words) / len(words) if words else 0.0
+    return PageText(words=tuple(words), mean_confidence=round(mean, 2), engine=ENGINE, language=language)

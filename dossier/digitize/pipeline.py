@@ -1,0 +1,230 @@
+"""`scan_dossier`: acquire, then clean/OCR/encode pages in parallel, then write PDF/A + manifest atomically."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from dossier import __version__
+from dossier.digitize import acquire, sane
+from dossier.digitize.encode import EncodedImage
+from dossier.digitize.manifest import build_manifest, write_manifest
+from dossier.digitize.pages import PageJob, PageOutcome, process_page
+from dossier.digitize.pdf import PdfMetadata, write_pdf
+from dossier.digitize.pdfspec import page_spec
+from dossier.errors import DossierError, InputFileError, OutputError, ScannerError
+from dossier.fsutil import make_private_dir, replace_dir, sha256_file
+from dossier.i18n import _
+from dossier.models import ColourMode, FailedSource, OutputFile, RawPage, ScanResult
+from dossier.tools import require_tesseract
+
+log = logging.getLogger(__name__)
+
+PDF_NAME = "scan.pdf"
+MANIFEST_NAME = "manifest.json"
+
+ProgressCallback = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    out_dir: Path
+    sources: tuple[Path, ...] = ()
+    scanner: sane.ScanRequest | None = None
+    language: str = "vie"
+    colour: ColourMode = ColourMode.auto
+    dpi: int = 300
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    title: str | None = None
+    dossier_id: str | None = None
+    jpeg_quality: int | None = None
+
+
+def _prepare_output(out_dir: Path) -> Path:
+    """Check the output folder can be (re)placed and return a fresh private staging folder beside it."""
+    out_dir = out_dir.absolute()
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise OutputError(_("Đường dẫn đầu ra đã tồn tại và không phải là thư mục."), path=out_dir)
+        if any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).exists():
+            raise OutputError(
+                _("Thư mục đầu ra đã có tệp không phải của dossier; chọn thư mục khác hoặc xóa nó."),
+                path=out_dir,
+            )
+    try:
+        make_private_dir(out_dir.parent)
+        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+    except OSError as exc:
+        raise OutputError(
+            _("Không ghi được vào thư mục đầu ra ({reason}).").format(reason=exc.strerror or exc),
+            path=out_dir,
+        ) from exc
+
+
+def _scan_work_dir(out_dir: Path) -> Path:
+    """Scanner pages are kept here until the dossier is complete, so a crash never loses a scanned sheet."""
+    return make_private_dir(out_dir.absolute().parent / f".{out_dir.name}.scans")
+
+
+def _acquire(options: ScanOptions) -> tuple[list[RawPage], list[FailedSource]]:
+    failed: list[FailedSource] = []
+    pages: list[RawPage] = []
+    if options.sources:
+        try:
+            files = acquire.expand_sources(options.sources)
+        except InputFileError as error:
+            failed.append(FailedSource(str(error.path), error.message, int(error.exit_code)))
+            files = []
+        found, failures = acquire.probe_files(files)
+        pages.extend(found)
+        failed.extend(FailedSource(f.name, f.error.message, int(f.error.exit_code)) for f in failures)
+    if options.scanner is not None:
+        try:
+            pages.extend(sane.scan(options.scanner, _scan_work_dir(options.out_dir), len(pages) + 1))
+        except ScannerError as error:
+            if not pages:
+                raise
+            failed.append(FailedSource(options.scanner.device, error.message, int(error.exit_code)))
+    return pages, failed
+
+
+def _worker_init() -> None:
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def _run_pages(jobs: Sequence[PageJob], workers: int, progress: ProgressCallback | None) -> list[PageOutcome]:
+    outcomes: list[PageOutcome] = []
+    if workers <= 1 or len(jobs) <= 1:
+        _worker_init()
+        for job in jobs:
+            outcomes.append(process_page(job))
+            if progress:
+                progress("pages", len(outcomes), len(jobs))
+        return outcomes
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_worker_init) as pool:
+        futures: list[Future[PageOutcome]] = [pool.submit(process_page, job) for job in jobs]
+        for future in futures:
+            outcomes.append(future.result())
+            if progress:
+                progress("pages", len(outcomes), len(jobs))
+    return outcomes
+
+
+def scan_dossier(options: ScanOptions, progress: ProgressCallback | None = None) -> ScanResult:
+    """Digitize the sources (files, folders, PDFs, a scanner) into one searchable PDF/A plus manifest.json."""
+    started = time.monotonic()
+    scan_time = datetime.now().astimezone()
+    require_tesseract(options.language)
+    staging = _prepare_output(options.out_dir)
+    try:
+        return _scan_into(options, staging, started, scan_time, progress)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _scan_into(
+    options: ScanOptions,
+    staging: Path,
+    started: float,
+    scan_time: datetime,
+    progress: ProgressCallback | None,
+) -> ScanResult:
+    timings: dict[str, float] = {}
+    t0 = time.monotonic()
+    raw_pages, failed = _acquire(options)
+    timings["acquire"] = time.monotonic() - t0
+    if progress:
+        progress("acquired", len(raw_pages), len(raw_pages))
+
+    work = make_private_dir(staging / ".work")
+    jobs = [
+        PageJob(
+            page=page,
+            work_dir=work,
+            language=options.language,
+            colour=options.colour,
+            default_dpi=options.dpi,
+            jpeg_quality=options.jpeg_quality,
+        )
+        for page in raw_pages
+    ]
+    t0 = time.monotonic()
+    outcomes = _run_pages(jobs, options.jobs, progress)
+    timings["pages"] = time.monotonic() - t0
+
+    bad_sources = {o.job.page.source.name: o.error for o in outcomes if o.error is not None}
+    for name, error in bad_sources.items():
+        failed.append(FailedSource(name, error.message, int(error.exit_code)))
+    kept = [o for o in outcomes if o.error is None and o.job.page.source.name not in bad_sources]
+    pages = [o for o in kept if not (o.processed and o.processed.clean and o.processed.clean.is_blank)]
+    blanks = [o.processed for o in kept if o.processed and o.processed.clean and o.processed.clean.is_blank]
+    if not pages:
+        if failed:
+            first = failed[0]
+            raise InputFileError(
+                _("Không có trang nào dùng được; {n} nguồn bị lỗi.").format(n=len(failed)),
+                path=first.name,
+                hint=first.reason,
+            )
+        raise InputFileError(_("Không có trang nào có nội dung (tất cả đều trắng)."), path=options.out_dir)
+
+    t0 = time.monotonic()
+    metadata = PdfMetadata(
+        title=options.title or _("Hồ sơ số hóa"),
+        dossier_id=options.dossier_id,
+        scan_time=scan_time,
+        device=options.scanner.device if options.scanner else "files",
+        software=f"dossier {__version__}",
+        language="vi" if options.language.startswith("vie") else options.language,
+    )
+    pdf_path = staging / PDF_NAME
+    write_pdf([page_spec(o) for o in pages], pdf_path, metadata)
+    timings["write"] = time.monotonic() - t0
+    shutil.rmtree(work, ignore_errors=True)
+
+    output = OutputFile(PDF_NAME, sha256_file(pdf_path), pdf_path.stat().st_size, len(pages))
+    processed = tuple(o.processed for o in pages if o.processed)
+    timings["total"] = time.monotonic() - started
+    result = ScanResult(
+        out_dir=options.out_dir,
+        files=(output,),
+        pages=processed,
+        blank_pages=tuple(b for b in blanks if b),
+        failed=tuple(failed),
+        seconds=timings["total"],
+    )
+    write_manifest(
+        staging / MANIFEST_NAME, build_manifest(result, options_summary(options), scan_time, timings)
+    )
+    try:
+        replace_dir(staging, options.out_dir.absolute())
+    except OSError as exc:
+        raise OutputError(
+            _("Không ghi được thư mục đầu ra ({reason}).").format(reason=exc.strerror or exc),
+            path=options.out_dir,
+        ) from exc
+    if options.scanner is not None:
+        shutil.rmtree(_scan_work_dir(options.out_dir), ignore_errors=True)
+    return replace(result, out_dir=options.out_dir)
+
+
+def options_summary(options: ScanOptions) -> dict[str, object]:
+    return {
+        "language": options.language,
+        "colour": str(options.colour),
+        "dpi": options.dpi,
+        "jobs": options.jobs,
+        "device": options.scanner.device if options.scanner else None,
+    }
+
+
+__all__ = ["MANIFEST_NAME", "PDF_NAME", "DossierError", "EncodedImage", "ScanOptions", "scan_dossier"]

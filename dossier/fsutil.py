@@ -1,0 +1,93 @@
+"""Safe file writing: private modes, atomic replace, hashes."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def make_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) with mode 0700 for the folders we create."""
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    return path
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, mode: str = "wb") -> Iterator[IO]:
+    """Write to a hidden temporary file beside `path`, fsync it, then rename it over `path`.
+
+    On any exception the temporary file is removed and `path` is left as it was.
+    """
+    tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
+        mode, dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+    tmp_path = Path(tmp.name)
+    try:
+        tmp_path.chmod(FILE_MODE)
+        yield tmp
+        tmp.flush()
+        os.fsync(tmp.fileno())
+        tmp.close()
+        tmp_path.replace(path)
+        _fsync_dir(path.parent)
+    except BaseException:
+        tmp.close()
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    with atomic_writer(path, "wb") as fh:
+        fh.write(data)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def replace_dir(staging: Path, target: Path) -> None:
+    """Move a fully written `staging` folder into place as `target`, keeping the old one until the end.
+
+    The old `target` is renamed aside, the new one renamed in, then the old one deleted: a crash leaves
+    either the old complete folder or the new complete one (plus a `.old` folder to clean up).
+    """
+    _fsync_dir(staging)
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.replace(old)
+    staging.replace(target)
+    _fsync_dir(target.parent)
+    if old.exists():
+        shutil.rmtree(old)

@@ -1,0 +1,80 @@
+"""Turning results into what the officer reads (rich tables) or scripts read (JSON)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from dossier.i18n import _
+from dossier.models import ScanResult
+
+stdout_console = Console(highlight=False)
+
+
+def print_json(document: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def scan_result_document(result: ScanResult, exit_code: int) -> dict[str, Any]:
+    return {
+        "ok": exit_code == 0,
+        "exit_code": exit_code,
+        "out_dir": str(result.out_dir),
+        "files": [
+            {"path": f.path, "sha256": f.sha256, "size": f.size, "pages": f.pages} for f in result.files
+        ],
+        "pages": len(result.pages),
+        "blank_pages": [{"source": p.raw.source.name, "page": p.raw.source.page} for p in result.blank_pages],
+        "failed": [{"source": f.name, "reason": f.reason, "exit_code": f.exit_code} for f in result.failed],
+        "mean_ocr_confidence": _mean_confidence(result),
+        "seconds": round(result.seconds, 2),
+    }
+
+
+def _mean_confidence(result: ScanResult) -> float | None:
+    values = [p.text.mean_confidence for p in result.pages if p.text is not None and p.text.words]
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def print_scan_summary(result: ScanResult) -> None:
+    table = Table(title=_("Kết quả số hóa: {out}").format(out=result.out_dir), show_lines=False)
+    table.add_column(_("Trang"), justify="right")
+    table.add_column(_("Nguồn"))
+    table.add_column(_("Xoay"), justify="right")
+    table.add_column(_("Nghiêng"), justify="right")
+    table.add_column(_("Chế độ"))
+    table.add_column(_("Độ tin cậy OCR"), justify="right")
+    for number, page in enumerate(result.pages, start=1):
+        source = f"{page.raw.source.name}#{page.raw.source.page}"
+        if page.clean is None:
+            table.add_row(str(number), source, "-", "-", _("giữ nguyên (có sẵn chữ)"), "-")
+            continue
+        confidence = f"{page.text.mean_confidence:.0f}%" if page.text else "-"
+        table.add_row(
+            str(number),
+            source,
+            f"{page.clean.rotation}°",
+            f"{page.clean.skew:+.1f}°",
+            str(page.clean.mode),
+            confidence,
+        )
+    stdout_console.print(table)
+    for page in result.blank_pages:
+        stdout_console.print(
+            _("Trang trắng đã bỏ: {source}#{page}").format(
+                source=page.raw.source.name, page=page.raw.source.page
+            )
+        )
+    for failed in result.failed:
+        stdout_console.print(f"[red]✗[/red] {failed.name}: {failed.reason}")
+    for file in result.files:
+        stdout_console.print(
+            _("Đã ghi {path} ({pages} trang, {kb} KB) trong {s:.1f} giây.").format(
+                path=result.out_dir / file.path, pages=file.pages, kb=file.size // 1024, s=result.seconds
+            )
+        )

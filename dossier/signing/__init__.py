@@ -1,0 +1,1 @@
+"""PAdES signing and verification: not built yet, see issue 4."""
