@@ -268,7 +268,7 @@ def _register_subgroups() -> None:
     cli.add_command(samples)
 
 
-_register_subgroups()
+# _register_subgroups()  # TEMP
 
 
 def main() -> None:

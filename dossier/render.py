@@ -12,7 +12,7 @@ from rich.table import Table
 from dossier.i18n import _
 from dossier.models import ScanResult
 
-stdout_console = Console(highlight=False)
+stdout_console = Console(highlight=False, soft_wrap=True)
 
 
 def print_json(document: dict[str, Any]) -> None:

@@ -16,7 +16,8 @@ def tesseract_command() -> str:
 
 
 @functools.cache
-def _tesseract_languages(command: str) -> frozenset[str]:
+def _tesseract_languages(command: str, tessdata: str | None) -> frozenset[str]:
+    """The languages Tesseract can load (cached per binary and TESSDATA_PREFIX)."""
     try:
         out = subprocess.run(
             [command, "--list-langs"], capture_output=True, text=True, timeout=30, check=True
@@ -39,7 +40,7 @@ def require_tesseract(languages: str) -> None:
             path=command,
             hint=_("Cài đặt: apt-get install tesseract-ocr tesseract-ocr-vie"),
         )
-    available = _tesseract_languages(command)
+    available = _tesseract_languages(command, os.environ.get("TESSDATA_PREFIX"))
     for lang in languages.split("+"):
         if lang not in available:
             raise MissingDependencyError(

@@ -55,6 +55,7 @@ def _process(job: PageJob) -> PageOutcome:
 
     t0 = time.monotonic()
     cleaned, result = clean_page(image, dpi, job.colour)
+    del image
     timings["clean"] = time.monotonic() - t0
     height, width = cleaned.shape[:2]
     if result.is_blank:

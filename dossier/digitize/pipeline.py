@@ -1,13 +1,15 @@
-"""`scan_dossier`: acquire, then clean/OCR/encode pages in parallel, then write PDF/A + manifest atomically."""
+"""`scan_dossier`: acquire, then clean, OCR and encode pages in parallel, then write PDF/A and manifest."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -18,8 +20,7 @@ from dossier.digitize import acquire, sane
 from dossier.digitize.encode import EncodedImage
 from dossier.digitize.manifest import build_manifest, write_manifest
 from dossier.digitize.pages import PageJob, PageOutcome, process_page
-from dossier.digitize.pdf import PdfMetadata, write_pdf
-from dossier.digitize.pdfspec import page_spec
+from dossier.digitize.pdf import PdfMetadata, PdfPageSpec, write_pdf
 from dossier.errors import DossierError, InputFileError, OutputError, ScannerError
 from dossier.fsutil import make_private_dir, replace_dir, sha256_file
 from dossier.i18n import _
@@ -48,6 +49,34 @@ class ScanOptions:
     jpeg_quality: int | None = None
 
 
+def _unwritable(out_dir: Path, exc: OSError) -> OutputError:
+    reason = exc.strerror or str(exc)
+    return OutputError(_("Không ghi được vào thư mục đầu ra ({reason}).").format(reason=reason), path=out_dir)
+
+
+@contextlib.contextmanager
+def _output_lock(out_dir: Path) -> Iterator[None]:
+    """One run at a time per output folder; stale staging folders of killed runs are removed here."""
+    out_dir = out_dir.absolute()
+    try:
+        make_private_dir(out_dir.parent)
+        lock_path = out_dir.parent / f".{out_dir.name}.lock"
+        handle = lock_path.open("a")
+    except OSError as exc:
+        raise _unwritable(out_dir, exc) from exc
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise OutputError(_("Một lần quét khác đang ghi vào thư mục này."), path=out_dir) from exc
+        for stale in out_dir.parent.glob(f".{out_dir.name}.partial-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        try:
+            yield
+        finally:
+            lock_path.unlink(missing_ok=True)
+
+
 def _prepare_output(out_dir: Path) -> Path:
     """Check the output folder can be (re)placed and return a fresh private staging folder beside it."""
     out_dir = out_dir.absolute()
@@ -63,10 +92,7 @@ def _prepare_output(out_dir: Path) -> Path:
         make_private_dir(out_dir.parent)
         return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
     except OSError as exc:
-        raise OutputError(
-            _("Không ghi được vào thư mục đầu ra ({reason}).").format(reason=exc.strerror or exc),
-            path=out_dir,
-        ) from exc
+        raise _unwritable(out_dir, exc) from exc
 
 
 def _scan_work_dir(out_dir: Path) -> Path:
@@ -97,7 +123,20 @@ def _acquire(options: ScanOptions) -> tuple[list[RawPage], list[FailedSource]]:
 
 
 def _worker_init() -> None:
+    """One thread per worker: pages are the parallelism (Tesseract's OpenMP threads would oversubscribe)."""
+    import cv2
+
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    cv2.setNumThreads(1)
+
+
+def _page_spec(outcome: PageOutcome) -> PdfPageSpec:
+    page = outcome.job.page
+    if page.born_digital:
+        return PdfPageSpec.born_digital(page.path, page.frame)
+    assert outcome.encoded is not None and outcome.processed is not None
+    return PdfPageSpec.scanned(outcome.encoded, outcome.processed.text)
 
 
 def _run_pages(jobs: Sequence[PageJob], workers: int, progress: ProgressCallback | None) -> list[PageOutcome]:
@@ -123,12 +162,13 @@ def scan_dossier(options: ScanOptions, progress: ProgressCallback | None = None)
     started = time.monotonic()
     scan_time = datetime.now().astimezone()
     require_tesseract(options.language)
-    staging = _prepare_output(options.out_dir)
-    try:
-        return _scan_into(options, staging, started, scan_time, progress)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    with _output_lock(options.out_dir):
+        staging = _prepare_output(options.out_dir)
+        try:
+            return _scan_into(options, staging, started, scan_time, progress)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
 
 
 def _scan_into(
@@ -187,7 +227,7 @@ def _scan_into(
         language="vi" if options.language.startswith("vie") else options.language,
     )
     pdf_path = staging / PDF_NAME
-    write_pdf([page_spec(o) for o in pages], pdf_path, metadata)
+    write_pdf([_page_spec(o) for o in pages], pdf_path, metadata)
     timings["write"] = time.monotonic() - t0
     shutil.rmtree(work, ignore_errors=True)
 
@@ -208,10 +248,7 @@ def _scan_into(
     try:
         replace_dir(staging, options.out_dir.absolute())
     except OSError as exc:
-        raise OutputError(
-            _("Không ghi được thư mục đầu ra ({reason}).").format(reason=exc.strerror or exc),
-            path=options.out_dir,
-        ) from exc
+        raise _unwritable(options.out_dir, exc) from exc
     if options.scanner is not None:
         shutil.rmtree(_scan_work_dir(options.out_dir), ignore_errors=True)
     return replace(result, out_dir=options.out_dir)

@@ -1,0 +1,97 @@
+"""Ink on a cleaned page: what is ink, which specks to drop, and whether the page needs colour or grey."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from dossier.models import ColourMode
+
+ANALYSIS_DPI = 100.0
+STRONG_SATURATION = 90  # of 255 in HSV: seal red, ballpoint blue; yellowish paper stays far below
+STRONG_MIN_VALUE = 60  # darker pixels have unreliable hue (black text fringes)
+MEANINGFUL_COLOUR = 0.0003  # share of the page: ~19 mm² of coloured ink on A4
+TONE_SHARE = 0.01  # share of the page in solid mid-grey regions (photos, shading) that asks for gray
+SPECK_NEAR_TEXT = 0.08  # inches: small marks this close to text are diacritics or punctuation, kept
+
+
+def ink_threshold(flat: np.ndarray) -> float:
+    """Otsu on an illumination-corrected page, kept in a sane band so empty pages do not turn black."""
+    otsu, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return float(np.clip(otsu, 110, 200))
+
+
+def remove_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
+    """Drop isolated specks from a 0/1 ink mask; keep small marks near text (Vietnamese diacritics).
+
+    Components up to ~2 px at 300 dpi go everywhere (smaller than any printed dot); components
+    smaller than a letter go only when no letter-sized component is within SPECK_NEAR_TEXT.
+    """
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if count <= 1:
+        return ink
+    area = stats[:, cv2.CC_STAT_AREA]
+    tiny = int(2 * (dpi / 300.0) ** 2)
+    small_limit = (0.03 * dpi) ** 2
+    big = area >= small_limit
+    big[0] = False
+    near = _near_mask(big[labels], dpi)
+    fy = near.shape[0] / ink.shape[0]
+    fx = near.shape[1] / ink.shape[1]
+    cy = np.clip((centroids[:, 1] * fy).astype(int), 0, near.shape[0] - 1)
+    cx = np.clip((centroids[:, 0] * fx).astype(int), 0, near.shape[1] - 1)
+    keep = big | ((area > tiny) & near[cy, cx])
+    keep[0] = False
+    return keep[labels].astype(np.uint8)
+
+
+def _near_mask(big: np.ndarray, dpi: float) -> np.ndarray:
+    """Letter-sized ink grown by SPECK_NEAR_TEXT, computed at ~75 dpi to stay cheap."""
+    factor = min(1.0, 75.0 / dpi)
+    small = cv2.resize(big.astype(np.uint8), None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    small = (small > 0).astype(np.uint8)
+    r = max(1, round(SPECK_NEAR_TEXT * dpi * factor))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    return cv2.dilate(small, kernel).astype(bool)
+
+
+def to_bitonal(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Single-channel image with exactly 0 (ink) and 255 (paper), specks removed."""
+    ink = (gray < ink_threshold(gray)).astype(np.uint8)
+    ink = remove_specks(ink, dpi)
+    return ((1 - ink) * 255).astype(np.uint8)
+
+
+def _analysis_copy(page: np.ndarray, dpi: float) -> np.ndarray:
+    factor = min(1.0, ANALYSIS_DPI / dpi)
+    return cv2.resize(page, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+
+
+def colour_fraction(page: np.ndarray, dpi: float) -> float:
+    """Share of pixels with strong colour (saturated and not too dark), at low resolution."""
+    hsv = cv2.cvtColor(_analysis_copy(page, dpi), cv2.COLOR_BGR2HSV)
+    strong = (hsv[:, :, 1] >= STRONG_SATURATION) & (hsv[:, :, 2] >= STRONG_MIN_VALUE)
+    return float(strong.mean())
+
+
+def has_meaningful_colour(fraction: float) -> bool:
+    return fraction >= MEANINGFUL_COLOUR
+
+
+def has_tone_regions(gray: np.ndarray, dpi: float) -> bool:
+    """True for photos and grey shading: solid mid-grey areas wider than any text stroke."""
+    small = _analysis_copy(gray, dpi)
+    mid = ((small > 40) & (small < 215)).astype(np.uint8)
+    k = max(3, round(0.05 * ANALYSIS_DPI))
+    solid = cv2.morphologyEx(mid, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    return float(solid.mean()) >= TONE_SHARE
+
+
+def decide_mode(requested: ColourMode, colourful: bool, page: np.ndarray, dpi: float) -> ColourMode:
+    """The caller's mode when forced; for auto: colour if it has colour ink, gray for tones, else bw."""
+    if requested is not ColourMode.auto:
+        return requested
+    if colourful:
+        return ColourMode.colour
+    gray = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) if page.ndim == 3 else page
+    return ColourMode.gray if has_tone_regions(gray, dpi) else ColourMode.bw
