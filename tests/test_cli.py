@@ -1,11 +1,10 @@
-"""The command line: help that teaches, exit codes as documented, clear errors for missing tools and bad output."""
+"""The command line: help that teaches, documented exit codes, clear errors for missing tools and output."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from dossier.cli import cli
@@ -40,7 +39,9 @@ def test_scan_without_sources_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_missing_tesseract_is_reported_before_any_work(tmp_path: Path, text_page_png: Path) -> None:
     out = tmp_path / "out"
-    result = invoke("scan", str(text_page_png), "--out", str(out), env={"DOSSIER_TESSERACT": "/nonexistent/tesseract"})
+    result = invoke(
+        "scan", str(text_page_png), "--out", str(out), env={"DOSSIER_TESSERACT": "/nonexistent/tesseract"}
+    )
     assert result.exit_code == ExitCode.missing_dependency
     assert "Tesseract" in result.output
     assert "apt-get install tesseract-ocr" in result.output

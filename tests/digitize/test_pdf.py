@@ -373,6 +373,7 @@ def test_pikepdf_pdfa_validator_only_questions_our_extension_schema(tmp_path: Pa
     """pikepdf's allow-list validator passes everything but custom XMP namespaces, which it never allows
     (ISO 19005-2 6.6.2.3.2 does, when described by a PDF/A extension schema, as ours are)."""
     import pikepdf.pdfa as pdfa
+
     image, text, _ = seal_page(np.random.default_rng(6))
     gray, gray_text = text_page(HEADER)
     pages = [

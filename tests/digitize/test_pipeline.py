@@ -1,4 +1,4 @@
-"""`dossier scan` end to end on generated pages, with real Tesseract: outputs, manifest, bad input, atomicity."""
+"""`dossier scan` end to end on generated pages with real Tesseract: outputs, manifest, bad input."""
 
 from __future__ import annotations
 
@@ -176,7 +176,16 @@ def test_scan_from_the_virtual_scanner(sane_config: Path, tmp_path: Path) -> Non
     render_text_page(VIETNAMESE_LINES).save(page)
     out = tmp_path / "hs"
     result = invoke(
-        "scan", "--device", "pnm:0", "--device-option", f"filename={page}", "--dpi", "150", "--out", str(out), "--json"
+        "scan",
+        "--device",
+        "pnm:0",
+        "--device-option",
+        f"filename={page}",
+        "--dpi",
+        "150",
+        "--out",
+        str(out),
+        "--json",
     )
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text())
