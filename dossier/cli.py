@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
+from rich.text import Text
 
 from dossier import __version__
 from dossier.console import setup_logging, stderr_console
@@ -16,11 +19,43 @@ from dossier.models import ColourMode
 
 log = logging.getLogger("dossier")
 
-EXIT_CODES_HELP = """
-Mã thoát (exit codes): 0 thành công; 1 lỗi không lường trước; 2 sai cú pháp lệnh; 3 tệp đầu vào hỏng/không đọc
-được; 4 thiếu chương trình hoặc dữ liệu (tesseract, vie, scanimage); 5 cấu hình sai; 9 không ghi được đầu ra;
-11 một phần nguồn bị lỗi (các trang tốt vẫn được ghi); 130 bị ngắt.
-"""
+GROUP_HELP = _(
+    """dossier: số hóa, kiểm tra, ký số và nộp hồ sơ TTHC tại Bộ phận Một cửa.
+
+Quy trình tại quầy: `dossier scan` (số hóa) -> kiểm tra thành phần hồ sơ -> ký số -> nộp trực tuyến.
+Đặt DOSSIER_LANG=en để hiện thông báo tiếng Anh."""
+)
+
+SCAN_HELP = _(
+    """Số hóa hồ sơ giấy thành PDF/A-2b tìm kiếm được, nhỏ gọn, kèm manifest.json.
+
+Nguồn: tệp ảnh (PNG, JPEG, TIFF nhiều trang), thư mục, PDF (trang có sẵn chữ được giữ nguyên), máy quét.
+
+\b
+Ví dụ:
+  dossier scan anh/*.jpg ho-so.pdf --out hs-001
+  dossier scan --device pnm:0 --device-option filename=trang.pnm --out hs-002
+  dossier scan --device fujitsu:fi-7160 --adf --duplex --out hs-003 --json"""
+)
+
+DEVICES_HELP = _(
+    """Liệt kê máy quét SANE và khả năng của chúng (chế độ màu, khay nạp, hai mặt, độ phân giải).
+
+\b
+Ví dụ:
+  dossier devices
+  dossier devices --json"""
+)
+
+EXIT_CODES_HELP = _(
+    """Mã thoát: 0 thành công; 1 lỗi không lường trước; 2 sai cú pháp lệnh; 3 tệp đầu vào hỏng hoặc không đọc
+được, máy quét lỗi; 4 thiếu chương trình hoặc dữ liệu (tesseract, vie, scanimage); 9 không ghi được đầu ra;
+11 một số nguồn bị lỗi (các trang tốt vẫn được ghi); 130 bị ngắt."""
+)
+
+
+def _verbosity(ctx: click.Context) -> int:
+    return ctx.obj.get("verbose", 0) if isinstance(ctx.obj, dict) else 0
 
 
 class DossierGroup(click.Group):
@@ -30,10 +65,10 @@ class DossierGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DossierError as error:
-            stderr_console.print(f"[bold red]{_('Lỗi')}:[/bold red] {error}", soft_wrap=True, markup=True)
+            stderr_console.print(Text.assemble((_("Lỗi") + ": ", "bold red"), str(error)), soft_wrap=True)
             if error.hint:
-                stderr_console.print(error.hint, soft_wrap=True, markup=False)
-            if ctx.obj and ctx.obj.get("verbose", 0) >= 2:
+                stderr_console.print(Text(error.hint), soft_wrap=True)
+            if _verbosity(ctx) >= 2:
                 stderr_console.print_exception()
             raise click.exceptions.Exit(int(error.exit_code)) from error
         except KeyboardInterrupt:
@@ -42,11 +77,9 @@ class DossierGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as error:  # the last resort: anything unexpected
-            stderr_console.print(
-                f"[bold red]{_('Lỗi không lường trước')}:[/bold red] {type(error).__name__}: {error}",
-                markup=True,
-            )
-            if ctx.obj and ctx.obj.get("verbose", 0) >= 2:
+            message = f"{type(error).__name__}: {error}"
+            stderr_console.print(Text.assemble((_("Lỗi không lường trước") + ": ", "bold red"), message))
+            if _verbosity(ctx) >= 2:
                 stderr_console.print_exception()
             else:
                 stderr_console.print(_("Chạy lại với -vv để xem chi tiết."))
@@ -54,18 +87,15 @@ class DossierGroup(click.Group):
 
 
 @click.group(
-    cls=DossierGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110}
+    cls=DossierGroup,
+    help=GROUP_HELP,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
 )
 @click.version_option(__version__, prog_name="dossier")
-@click.option("-v", "--verbose", count=True, help="Ghi nhật ký chi tiết hơn (-vv: gỡ lỗi, hiện traceback).")
-@click.option("-q", "--quiet", is_flag=True, help="Chỉ in lỗi.")
+@click.option("-v", "--verbose", count=True, help=_("Ghi nhật ký chi tiết hơn (-vv: gỡ lỗi, traceback)."))
+@click.option("-q", "--quiet", is_flag=True, help=_("Chỉ in lỗi."))
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
-    """dossier: số hóa, kiểm tra, ký số và nộp hồ sơ TTHC tại Bộ phận Một cửa.
-
-    Quy trình tại quầy: `dossier scan` (số hóa) -> kiểm tra thành phần hồ sơ -> ký số -> nộp trực tuyến.
-    Đặt DOSSIER_LANG=en để hiện thông báo tiếng Anh.
-    """
     setup_logging(verbose, quiet)
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
@@ -84,7 +114,7 @@ def _parse_device_options(values: tuple[str, ...]) -> tuple[tuple[str, str], ...
     return tuple(pairs)
 
 
-@cli.command(epilog=EXIT_CODES_HELP)
+@cli.command(help=SCAN_HELP, epilog=EXIT_CODES_HELP)
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "-o",
@@ -92,26 +122,24 @@ def _parse_device_options(values: tuple[str, ...]) -> tuple[tuple[str, str], ...
     "out_dir",
     required=True,
     type=click.Path(path_type=Path),
-    help="Thư mục hồ sơ đầu ra (chứa scan.pdf và manifest.json); được thay thế trọn vẹn khi xong.",
+    help=_("Thư mục hồ sơ đầu ra (scan.pdf, manifest.json); được thay thế trọn vẹn khi xong."),
 )
-@click.option(
-    "--device", help="Máy quét SANE, ví dụ 'pnm:0' hay 'fujitsu:fi-7160:12345' (xem `dossier devices`)."
-)
+@click.option("--device", help=_("Máy quét SANE, ví dụ 'pnm:0' (xem `dossier devices`)."))
 @click.option(
     "--device-option",
     "device_options",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Tùy chọn riêng của máy quét, ví dụ filename=trang.pnm (lặp lại được).",
+    help=_("Tùy chọn riêng của máy quét, ví dụ filename=trang.pnm (lặp lại được)."),
 )
-@click.option("--adf", is_flag=True, help="Quét cả tập giấy từ khay nạp tự động (ADF) đến khi hết giấy.")
-@click.option("--duplex", is_flag=True, help="Quét hai mặt (nếu máy quét hỗ trợ).")
+@click.option("--adf", is_flag=True, help=_("Quét cả tập giấy từ khay nạp tự động (ADF) đến khi hết giấy."))
+@click.option("--duplex", is_flag=True, help=_("Quét hai mặt (nếu máy quét hỗ trợ)."))
 @click.option(
     "--dpi",
     default=300,
     show_default=True,
     type=click.IntRange(100, 1200),
-    help="Độ phân giải khi quét hoặc khi chuyển PDF thành ảnh (tối thiểu 200 theo quy định lưu trữ).",
+    help=_("Độ phân giải khi quét hoặc khi chuyển PDF thành ảnh (lưu trữ cần tối thiểu 200)."),
 )
 @click.option(
     "--colour",
@@ -120,10 +148,10 @@ def _parse_device_options(values: tuple[str, ...]) -> tuple[tuple[str, str], ...
     default="auto",
     show_default=True,
     type=click.Choice([m.value for m in ColourMode]),
-    help="auto: mỗi trang tự chọn (trang có dấu đỏ giữ màu, trang chữ thành đen trắng).",
+    help=_("auto: mỗi trang tự chọn (trang có dấu đỏ giữ màu, trang chữ thành đen trắng)."),
 )
 @click.option(
-    "--lang", "language", default="vie", show_default=True, help="Ngôn ngữ Tesseract, ví dụ vie hoặc vie+eng."
+    "--lang", "language", default="vie", show_default=True, help=_("Ngôn ngữ Tesseract, ví dụ vie+eng.")
 )
 @click.option(
     "-j",
@@ -131,11 +159,11 @@ def _parse_device_options(values: tuple[str, ...]) -> tuple[tuple[str, str], ...
     default=os.cpu_count() or 1,
     show_default=True,
     type=click.IntRange(1, 256),
-    help="Số trang xử lý song song.",
+    help=_("Số trang xử lý song song."),
 )
-@click.option("--title", help="Tiêu đề ghi vào siêu dữ liệu PDF.")
-@click.option("--dossier-id", help="Mã hồ sơ ghi vào siêu dữ liệu, ví dụ 000.00.06.H56-231027-0361.")
-@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON ra stdout (cho script).")
+@click.option("--title", help=_("Tiêu đề ghi vào siêu dữ liệu PDF."))
+@click.option("--dossier-id", help=_("Mã hồ sơ ghi vào siêu dữ liệu, ví dụ 000.00.06.H56-231027-0361."))
+@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON ra stdout (cho script)."))
 @click.pass_context
 def scan(
     ctx: click.Context,
@@ -153,16 +181,6 @@ def scan(
     dossier_id: str | None,
     as_json: bool,
 ) -> None:
-    """Số hóa hồ sơ giấy thành PDF/A-2b tìm kiếm được, nhỏ gọn, kèm manifest.json.
-
-    Nguồn: tệp ảnh (PNG, JPEG, TIFF nhiều trang), thư mục, PDF (trang có sẵn chữ được giữ nguyên), máy quét.
-
-    \b
-    Ví dụ:
-      dossier scan anh/*.jpg ho-so.pdf --out hs-001
-      dossier scan --device pnm:0 --device-option filename=trang.pnm --out hs-002
-      dossier scan --device fujitsu:fi-7160 --adf --duplex --out hs-003 --json
-    """
     from dossier.digitize.pipeline import ScanOptions, scan_dossier
     from dossier.digitize.sane import ScanRequest
     from dossier.render import print_json, print_scan_summary, scan_result_document
@@ -190,7 +208,7 @@ def scan(
         title=title,
         dossier_id=dossier_id,
     )
-    with _page_progress(ctx.obj.get("quiet", False)) as progress:
+    with page_progress(ctx.obj.get("quiet", False)) as progress:
         result = scan_dossier(options, progress=progress)
     exit_code = ExitCode.partial if result.failed else ExitCode.ok
     if as_json:
@@ -200,48 +218,35 @@ def scan(
     ctx.exit(int(exit_code))
 
 
-class _page_progress:
+@contextlib.contextmanager
+def page_progress(quiet: bool) -> Iterator[object]:
     """A rich progress bar on stderr, one tick per page; silent when stderr is not a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    def __init__(self, quiet: bool) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr_console,
+        disable=quiet or not stderr_console.is_terminal,
+    )
+    tasks: list[object] = []
 
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=stderr_console,
-            disable=quiet or not stderr_console.is_terminal,
-            transient=False,
-        )
-        self.task = None
+    def update(stage: str, done: int, total: int) -> None:
+        if stage != "pages":
+            return
+        if not tasks:
+            tasks.append(progress.add_task(_("Đang xử lý trang"), total=total))
+        progress.update(tasks[0], completed=done, total=total)
 
-    def __enter__(self):  # -> ProgressCallback
-        self.progress.start()
-
-        def update(stage: str, done: int, total: int) -> None:
-            if self.task is None:
-                self.task = self.progress.add_task(_("Đang xử lý trang"), total=total)
-            if stage == "pages":
-                self.progress.update(self.task, completed=done, total=total)
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
+    with progress:
+        yield update
 
 
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="In danh sách dạng JSON.")
+@cli.command(help=DEVICES_HELP)
+@click.option("--json", "as_json", is_flag=True, help=_("In danh sách dạng JSON."))
 def devices(as_json: bool) -> None:
-    """Liệt kê máy quét SANE và khả năng của chúng (chế độ màu, khay nạp, hai mặt, độ phân giải).
-
-    \b
-    Ví dụ:
-      dossier devices
-      SANE_CONFIG_DIR=/etc/sane.d dossier devices --json
-    """
     from dataclasses import asdict
 
     from dossier.digitize.sane import device_capabilities, list_devices
@@ -254,12 +259,10 @@ def devices(as_json: bool) -> None:
     if not caps:
         stdout_console.print(_("Không tìm thấy máy quét nào."))
     for cap in caps:
-        stdout_console.print(
-            f"[bold]{cap.device}[/bold]  "
-            + _("chế độ: {modes}; nguồn giấy: {sources}").format(
-                modes=", ".join(cap.modes) or "-", sources=", ".join(cap.sources) or "-"
-            )
+        details = _("chế độ: {modes}; nguồn giấy: {sources}").format(
+            modes=", ".join(cap.modes) or "-", sources=", ".join(cap.sources) or "-"
         )
+        stdout_console.print(Text.assemble((cap.device, "bold"), "  ", details))
 
 
 def _register_subgroups() -> None:
@@ -268,7 +271,7 @@ def _register_subgroups() -> None:
     cli.add_command(samples)
 
 
-# _register_subgroups()  # TEMP
+_register_subgroups()
 
 
 def main() -> None:

@@ -1,13 +1,15 @@
 """Vietnamese-first messages: source strings are Vietnamese, English comes from a gettext catalog.
 
-The language is taken from ``DOSSIER_LANG`` (``vi`` by default, ``en`` for English). The catalog lives in
-``dossier/locale/en/LC_MESSAGES/dossier.po`` and is compiled to ``.mo`` by ``python -m dossier.i18n``.
+The language is taken from ``DOSSIER_LANG`` (``vi`` by default, ``en`` for English). The catalog is the
+plain ``dossier/locale/<lang>/LC_MESSAGES/dossier.po``, compiled in memory when first needed, so no binary .mo
+file can go stale.
 """
 
 from __future__ import annotations
 
 import ast
 import gettext
+import io
 import os
 import struct
 from functools import cache
@@ -24,9 +26,12 @@ def current_language() -> str:
 
 @cache
 def _translations(lang: str) -> gettext.NullTranslations:
-    if lang == "vi":
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if lang == "vi" or not po.exists():
         return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+    entries = {k: v for k, v in parse_po(po.read_text(encoding="utf-8")).items() if k and v}
+    entries[""] = "Content-Type: text/plain; charset=UTF-8\n"
+    return gettext.GNUTranslations(io.BytesIO(compile_mo(entries)))
 
 
 def _(message: str) -> str:
@@ -78,23 +83,45 @@ def compile_mo(entries: dict[str, str]) -> bytes:
     value_table_start = key_table_start + count * 8
     ids_start = value_table_start + count * 8
     strs_start = ids_start + len(ids)
-    key_table = b"".join(struct.pack("<2I", length, ids_start + off) for off, length, _, _ in offsets)
-    value_table = b"".join(struct.pack("<2I", length, strs_start + off) for _, _, off, length in offsets)
+    key_table = b"".join(struct.pack("<2I", k_len, ids_start + k_off) for k_off, k_len, _v, _l in offsets)
+    value_table = b"".join(struct.pack("<2I", v_len, strs_start + v_off) for _k, _l, v_off, v_len in offsets)
     header = struct.pack("<7I", 0x950412DE, 0, count, key_table_start, value_table_start, 0, 0)
     return header + key_table + value_table + ids + strs
 
 
-def build_catalogs() -> list[Path]:
-    """Compile every .po under locale/ next to itself; returns the .mo files written."""
-    written = []
-    for po in LOCALE_DIR.glob("*/LC_MESSAGES/*.po"):
-        entries = {k: v for k, v in parse_po(po.read_text(encoding="utf-8")).items() if k and v}
-        mo = po.with_suffix(".mo")
-        mo.write_bytes(compile_mo(entries))
-        written.append(mo)
-    return written
+def extract_messages(package_dir: Path = Path(__file__).parent) -> list[str]:
+    """Every literal passed to `_()` in the package, in first-seen order."""
+    found: dict[str, None] = {}
+    for path in sorted(package_dir.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found[node.args[0].value] = None
+    return list(found)
+
+
+def _po_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def update_catalog(lang: str = "en") -> Path:
+    """Add new messages (untranslated) to the language's .po, keeping existing translations."""
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    known = parse_po(po.read_text(encoding="utf-8")) if po.exists() else {}
+    lines = [f"# {lang} translation of dossier's Vietnamese messages", 'msgid ""', 'msgstr ""', ""]
+    for message in extract_messages():
+        lines += [f"msgid {_po_quote(message)}", f"msgstr {_po_quote(known.get(message, ''))}", ""]
+    po.parent.mkdir(parents=True, exist_ok=True)
+    po.write_text("\n".join(lines), encoding="utf-8")
+    return po
 
 
 if __name__ == "__main__":
-    for path in build_catalogs():
-        print(path)
+    print(update_catalog())

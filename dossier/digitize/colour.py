@@ -25,7 +25,9 @@ def remove_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
     """Drop isolated specks from a 0/1 ink mask; keep small marks near text (Vietnamese diacritics).
 
     Components up to ~2 px at 300 dpi go everywhere (smaller than any printed dot); components
-    smaller than a letter go only when no letter-sized component is within SPECK_NEAR_TEXT.
+    smaller than a letter go only when no letter-sized component is within SPECK_NEAR_TEXT, unless
+    they are dash-shaped (hyphens between words, as in "Độc lập - Tự do - Hạnh phúc", are small and
+    stand apart from letters, while specks are rarely long and flat).
     """
     count, labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if count <= 1:
@@ -40,7 +42,10 @@ def remove_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
     fx = near.shape[1] / ink.shape[1]
     cy = np.clip((centroids[:, 1] * fy).astype(int), 0, near.shape[0] - 1)
     cx = np.clip((centroids[:, 0] * fx).astype(int), 0, near.shape[1] - 1)
-    keep = big | ((area > tiny) & near[cy, cx])
+    width = stats[:, cv2.CC_STAT_WIDTH]
+    height = stats[:, cv2.CC_STAT_HEIGHT]
+    dash = (width >= 0.03 * dpi) & (width >= 2.5 * height)
+    keep = big | ((area > tiny) & (near[cy, cx] | dash))
     keep[0] = False
     return keep[labels].astype(np.uint8)
 
