@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -50,7 +51,7 @@ def print_scan_summary(result: ScanResult) -> None:
     table.add_column(_("Chế độ"))
     table.add_column(_("Độ tin cậy OCR"), justify="right")
     for number, page in enumerate(result.pages, start=1):
-        source = f"{page.raw.source.name}#{page.raw.source.page}"
+        source = f"{Path(page.raw.source.name).name}#{page.raw.source.page}"
         if page.clean is None:
             table.add_row(str(number), source, "-", "-", _("giữ nguyên (có sẵn chữ)"), "-")
             continue

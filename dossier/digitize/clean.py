@@ -14,7 +14,6 @@ from dossier.digitize.colour import (
     has_meaningful_colour,
     ink_threshold,
     remove_specks,
-    to_bitonal,
 )
 from dossier.digitize.illumination import divide_by, page_background
 from dossier.digitize.orientation import Orientation, estimate_skew, rotate_quarter
@@ -36,6 +35,18 @@ def clean_page(
     detect_orientation: bool = True,
     timings: dict[str, float] | None = None,
 ) -> tuple[np.ndarray, CleanResult]:
+    """Clean a scanned page; see `clean_page_for_ocr`, which also returns the view Tesseract reads."""
+    out, _ocr_view, result = clean_page_for_ocr(image, dpi, mode, detect_orientation, timings)
+    return out, result
+
+
+def clean_page_for_ocr(
+    image: np.ndarray,
+    dpi: float,
+    mode: ColourMode = ColourMode.auto,
+    detect_orientation: bool = True,
+    timings: dict[str, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray, CleanResult]:
     """Clean a scanned page (BGR or grey uint8) and say what was done.
 
     Angles follow `CleanResult`: counter-clockwise positive, in degrees. `rotation` is the quarter turn
@@ -43,7 +54,8 @@ def clean_page(
     `skew` is the extra rotation applied by cv2.getRotationMatrix2D (text rising to the right, i.e.
     turned counter-clockwise by 7 degrees, gets skew -7). `crop` is the kept (x, y, w, h) in the rotated,
     deskewed image. The result is BGR for colour, single-channel for gray, and 0/255 single-channel for
-    bw. `timings`, when given, is filled with seconds per step.
+    bw; the OCR view is single-channel, in the same geometry. `timings`, when given, is filled with
+    seconds per step.
     """
     steps = _StepTimer(timings)
     factor = min(1.0, ANALYSIS_DPI / dpi)
@@ -91,7 +103,7 @@ def clean_page(
     page = page[y : y + h, x : x + w]
     steps.done("geometry")
 
-    out = _render(page, chosen, dpi)
+    out, ocr_view = _render(page, chosen, dpi)
     steps.done("render")
     result = CleanResult(
         rotation=orientation.rotation,
@@ -101,7 +113,7 @@ def clean_page(
         mode=chosen,
         colour_fraction=round(fraction, 5),
     )
-    return out, result
+    return out, ocr_view, result
 
 
 class _StepTimer:
@@ -206,15 +218,22 @@ def _band_edges(flags: np.ndarray) -> tuple[int, int]:
     return (int(inside[0]), int(inside[-1]) + 1) if inside.size else (0, len(flags))
 
 
-def _render(page: np.ndarray, mode: ColourMode, dpi: float) -> np.ndarray:
-    """Produce the stored image for the chosen mode, with specks removed."""
+def _render(page: np.ndarray, mode: ColourMode, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """The stored image for the chosen mode (specks removed) and the single-channel view for OCR.
+
+    Tesseract reads grey better than our bitonal copy (its own binarisation keeps tone marks like the
+    tilde of "ã"), so bw pages are OCRed from the despeckled grey. Colour pages are read through the red
+    channel, in which a red seal stamped over the text almost disappears while black print stays black.
+    """
     if mode is ColourMode.colour:
         colour = page if page.ndim == 3 else cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
-        return _whiten_specks(colour, dpi)
+        stored = _whiten_specks(colour, dpi)
+        return stored, np.ascontiguousarray(stored[:, :, 2])
     gray = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) if page.ndim == 3 else page
+    clean_gray = _whiten_specks(gray, dpi)
     if mode is ColourMode.bw:
-        return to_bitonal(gray, dpi)
-    return _whiten_specks(gray, dpi)
+        return np.where(clean_gray < ink_threshold(gray), 0, 255).astype(np.uint8), clean_gray
+    return clean_gray, clean_gray
 
 
 def _whiten_specks(page: np.ndarray, dpi: float) -> np.ndarray:

@@ -60,13 +60,6 @@ def _near_mask(big: np.ndarray, dpi: float) -> np.ndarray:
     return cv2.dilate(small, kernel).astype(bool)
 
 
-def to_bitonal(gray: np.ndarray, dpi: float) -> np.ndarray:
-    """Single-channel image with exactly 0 (ink) and 255 (paper), specks removed."""
-    ink = (gray < ink_threshold(gray)).astype(np.uint8)
-    ink = remove_specks(ink, dpi)
-    return ((1 - ink) * 255).astype(np.uint8)
-
-
 def _analysis_copy(page: np.ndarray, dpi: float) -> np.ndarray:
     factor = min(1.0, ANALYSIS_DPI / dpi)
     return cv2.resize(page, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)

@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 
 from dossier.digitize.acquire import load_image_page
-from dossier.digitize.clean import clean_page
+from dossier.digitize.clean import clean_page_for_ocr
 from dossier.digitize.encode import EncodedImage, encode_page_image
 from dossier.digitize.ocr import ocr_image_file
 from dossier.errors import DossierError
@@ -54,7 +54,7 @@ def _process(job: PageJob) -> PageOutcome:
     timings["load"] = time.monotonic() - t0
 
     t0 = time.monotonic()
-    cleaned, result = clean_page(image, dpi, job.colour)
+    cleaned, ocr_view, result = clean_page_for_ocr(image, dpi, job.colour)
     del image
     timings["clean"] = time.monotonic() - t0
     height, width = cleaned.shape[:2]
@@ -64,7 +64,7 @@ def _process(job: PageJob) -> PageOutcome:
 
     t0 = time.monotonic()
     image_path = job.work_dir / f"{page.index:06d}.clean.png"
-    cv2.imwrite(str(image_path), cleaned, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    cv2.imwrite(str(image_path), ocr_view, [cv2.IMWRITE_PNG_COMPRESSION, 1])
     text = ocr_image_file(image_path, job.language, dpi)
     image_path.unlink(missing_ok=True)
     timings["ocr"] = time.monotonic() - t0

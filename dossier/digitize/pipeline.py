@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -148,7 +149,11 @@ def _run_pages(jobs: Sequence[PageJob], workers: int, progress: ProgressCallback
             if progress:
                 progress("pages", len(outcomes), len(jobs))
         return outcomes
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_worker_init) as pool:
+    # forkserver, not fork: forking a parent whose OpenCV or sample-rendering threads hold locks deadlocks
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)), initializer=_worker_init, mp_context=context
+    ) as pool:
         futures: list[Future[PageOutcome]] = [pool.submit(process_page, job) for job in jobs]
         for future in futures:
             outcomes.append(future.result())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import statistics
 import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,7 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from dossier.models import PageText, Word
 
 FONT_NAME = "GlyphLessFont"
+TEXT_SIZE_FACTOR = 0.8  # invisible font size relative to the median word height of a line
 UNITS_PER_EM = 1000
 ADVANCE = 500  # every glyph is 0.5 em wide; Tz stretches words to their boxes
 ASCENT = 800
@@ -108,14 +110,18 @@ def add_glyphless_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
 def text_layer_content(text: PageText, dpi: float, page_height: float, font_resource: str) -> bytes:
     """Content stream operators drawing `text` invisibly (render mode 3) over the page image.
 
-    Words of a line share the line's baseline and font size (line height); each word is stretched (Tz) to its
-    box width; a space follows every word but the last of its line, so extractors see separated words.
+    Words of a line share the line's baseline (its words' median bottom) and font size; each word is
+    stretched (Tz) to its box width; a space follows every word but the last of its line, so extractors
+    see separated words.
     """
     scale = 72.0 / dpi
     ops = ["BT", "3 Tr"]
     for line in group_lines(text.words):
-        size = max((line.bottom - line.top) * scale, 1.0)
-        baseline = page_height - line.bottom * scale - DESCENT / UNITS_PER_EM * size
+        # A font a little smaller than the typical word height keeps poppler from gluing the lines of a
+        # column into one block, so two-column headers are read row by row, as on paper (measured in
+        # bench/: it halved the character error rate of pdftotext's reading of our pages).
+        size = max((line.bottom - line.top) * scale * TEXT_SIZE_FACTOR, 1.0)
+        baseline = page_height - line.bottom * scale
         ops.append(f"{font_resource} {_num(size)} Tf")
         for position, word in enumerate(line.words):
             chars = clean_text(word.text)
@@ -136,14 +142,16 @@ def group_lines(words: Iterable[Word]) -> list[_Line]:
     lines: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
-    return [
-        _Line(
-            words=tuple(ws),
-            top=min(w.top for w in ws),
-            bottom=max(w.top + w.height for w in ws),
-        )
-        for ws in lines.values()
-    ]
+    return [_line(tuple(ws)) for ws in lines.values()]
+
+
+def _line(words: tuple[Word, ...]) -> _Line:
+    """A line's box from its typical word: the median bottom is the baseline (most words have no
+    descender), the median height the size, so that lines side by side on one row (the two header
+    columns of a Vietnamese form) get the same baseline and size and are read as one row."""
+    bottom = int(statistics.median(w.top + w.height for w in words))
+    height = int(statistics.median(w.height for w in words))
+    return _Line(words=words, top=bottom - height, bottom=bottom)
 
 
 def clean_text(text: str) -> str:

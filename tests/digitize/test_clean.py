@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from dossier.digitize.clean import clean_page, dark_border_mask
+from dossier.digitize.clean import clean_page, clean_page_for_ocr, dark_border_mask
 from dossier.digitize.colour import remove_specks
 from dossier.digitize.orientation import detect_orientation, estimate_skew, rotate_quarter
 from dossier.models import ColourMode
@@ -266,3 +266,37 @@ def test_osd_fallback_reads_upside_down_page(text_page: np.ndarray) -> None:
     assert found.method == "osd"
     assert found.rotation == 180
     assert tesseract_osd(np.full((400, 300), 255, np.uint8)).method == "unsure"
+
+
+def test_seal_vanishes_from_the_ocr_view_but_text_stays(text_page: np.ndarray) -> None:
+    """Tesseract reads colour pages through the red channel: the seal stamped on text is gone there."""
+    page = cv2.cvtColor(text_page, cv2.COLOR_GRAY2BGR)
+    centre = (page.shape[1] // 2, page.shape[0] // 3)
+    cv2.circle(page, centre, 160, (40, 40, 210), 14)
+    cleaned, view, result = clean_page_for_ocr(page, dpi=150)
+    assert result.mode is ColourMode.colour
+    assert view.ndim == 2 and view.shape == cleaned.shape[:2]
+    red = (cleaned[:, :, 2] > 150) & (cleaned[:, :, 1] < 110) & (cleaned[:, :, 0] < 110)
+    assert red.sum() > 2000  # the seal is still red in the stored image
+    assert np.percentile(view[red], 5) > 180  # ...and nearly white in what Tesseract sees
+    text = cv2.cvtColor(cleaned, cv2.COLOR_BGR2GRAY) < 80
+    assert np.median(view[text & ~red]) < 80  # black print stays black
+
+
+def test_bw_page_is_ocred_from_despeckled_grey(text_page: np.ndarray) -> None:
+    page = add_specks(text_page, 3000, seed=4)
+    cleaned, view, result = clean_page_for_ocr(page, dpi=150)
+    assert result.mode is ColourMode.bw
+    assert set(np.unique(cleaned)) <= {0, 255}
+    assert len(np.unique(view)) > 2  # grey levels kept for Tesseract's own binarisation
+    # the stored bitonal page is exactly a threshold of the OCR view: same geometry, same specks removed
+    assert view[cleaned == 0].max() < view[cleaned == 255].min()
+
+
+def test_hyphens_between_words_survive_speck_removal() -> None:
+    """A free-standing hyphen, as in the national motto, is small but not a speck."""
+    page = render_page(dpi=300, text="Độc lập - Tự do - Hạnh phúc", size_pt=14)
+    ink = (page < 128).astype(np.uint8)
+    count_before = cv2.connectedComponents(ink)[0]
+    kept = remove_specks(ink, 300)
+    assert cv2.connectedComponents(kept)[0] == count_before
