@@ -39,6 +39,11 @@ def _(message: str) -> str:
     return _translations(current_language()).gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalog where it is defined; `_()` translates it where it is shown."""
+    return message
+
+
 def parse_po(text: str) -> dict[str, str]:
     """Read msgid/msgstr pairs from a .po file (single-form messages only, as this project uses)."""
     entries: dict[str, str] = {}
@@ -90,7 +95,7 @@ def compile_mo(entries: dict[str, str]) -> bytes:
 
 
 def extract_messages(package_dir: Path = Path(__file__).parent) -> list[str]:
-    """Every literal passed to `_()` in the package, in first-seen order."""
+    """Every literal passed to `_()` or `N_()` in the package, in first-seen order."""
     found: dict[str, None] = {}
     for path in sorted(package_dir.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -98,7 +103,7 @@ def extract_messages(package_dir: Path = Path(__file__).parent) -> list[str]:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "_"
+                and node.func.id in ("_", "N_")
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
@@ -108,7 +113,8 @@ def extract_messages(package_dir: Path = Path(__file__).parent) -> list[str]:
 
 
 def _po_quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\b", "\\b")
+    return f'"{escaped}"'
 
 
 def update_catalog(lang: str = "en") -> Path:

@@ -105,21 +105,26 @@ def _acquire(options: ScanOptions) -> tuple[list[RawPage], list[FailedSource]]:
     failed: list[FailedSource] = []
     pages: list[RawPage] = []
     if options.sources:
-        try:
-            files = acquire.expand_sources(options.sources)
-        except InputFileError as error:
-            failed.append(FailedSource(str(error.path), error.message, int(error.exit_code)))
-            files = []
+        files: list[Path] = []
+        for source in options.sources:
+            try:
+                files.extend(acquire.expand_sources([source]))
+            except InputFileError as error:
+                failed.append(FailedSource(str(error.path), error.message, int(error.exit_code)))
         found, failures = acquire.probe_files(files)
         pages.extend(found)
         failed.extend(FailedSource(f.name, f.error.message, int(f.error.exit_code)) for f in failures)
     if options.scanner is not None:
         try:
-            pages.extend(sane.scan(options.scanner, _scan_work_dir(options.out_dir), len(pages) + 1))
+            batch = sane.scan(options.scanner, _scan_work_dir(options.out_dir), len(pages) + 1)
         except ScannerError as error:
             if not pages:
                 raise
-            failed.append(FailedSource(options.scanner.device, error.message, int(error.exit_code)))
+            batch = sane.ScanBatch((), error)  # the file sources still come out
+        pages.extend(batch.pages)
+        if batch.failure is not None:
+            failure = batch.failure
+            failed.append(FailedSource(options.scanner.device, failure.message, int(failure.exit_code)))
     return pages, failed
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.errors import ScannerError
-from dossier.i18n import _
+from dossier.i18n import N_, _
 from dossier.models import ColourMode, RawPage, SourceKind, SourceRef
 from dossier.tools import require_scanimage
 
@@ -20,14 +20,14 @@ log = logging.getLogger(__name__)
 _SANE_STATUS_EOF = 5
 _SANE_STATUS_NO_DOCS = 7
 _SANE_STATUS_MESSAGES = {
-    2: "thiết bị không hỗ trợ thao tác này",
-    3: "đã bị hủy",
-    4: "thiết bị đang bận",
-    6: "kẹt giấy trong khay nạp",
-    8: "nắp máy quét đang mở",
-    9: "lỗi vào/ra với máy quét",
-    10: "máy quét hết bộ nhớ",
-    11: "không có quyền truy cập máy quét",
+    2: N_("thiết bị không hỗ trợ thao tác này"),
+    3: N_("đã bị hủy"),
+    4: N_("thiết bị đang bận"),
+    6: N_("kẹt giấy trong khay nạp"),
+    8: N_("nắp máy quét đang mở"),
+    9: N_("lỗi vào/ra với máy quét"),
+    10: N_("máy quét hết bộ nhớ"),
+    11: N_("không có quyền truy cập máy quét"),
 }
 _OPTION_LINE = re.compile(r"^\s+(--?[\w-]+)\s*(.*?)\s*\[(.*?)\]\s*$")
 
@@ -163,16 +163,29 @@ def build_scan_args(caps: ScannerCapabilities, request: ScanRequest, pattern: Pa
     return args
 
 
-def scan(request: ScanRequest, work_dir: Path, first_index: int, timeout: float = 600) -> list[RawPage]:
-    """Scan one batch into `work_dir` (each page a PNG, kept even if a later page fails).
+@dataclass(frozen=True)
+class ScanBatch:
+    """The pages of one batch, and the failure that ended it early, if any (a jam after sheet 3)."""
 
-    Raises ScannerError when the device fails; pages scanned before the failure stay in `work_dir`.
+    pages: tuple[RawPage, ...]
+    failure: ScannerError | None = None
+
+
+def _next_batch_pattern(work_dir: Path) -> Path:
+    batches = {path.name.split("-")[1] for path in work_dir.glob("scan-*-*.png")}
+    return work_dir / f"scan-{len(batches) + 1:03d}-%04d.png"
+
+
+def scan(request: ScanRequest, work_dir: Path, first_index: int, timeout: float = 600) -> ScanBatch:
+    """Scan one batch into `work_dir`, each sheet a PNG written as it comes off the scanner.
+
+    A device that fails mid-batch still yields the pages scanned before the failure, with the failure
+    beside them; a device that yields no page at all raises ScannerError.
     """
     caps = device_capabilities(request.device)
-    existing = len(list(work_dir.glob("scan-*.png")))
-    pattern = work_dir / f"scan-{existing // 1000:03d}-%04d.png"
+    pattern = _next_batch_pattern(work_dir)
     args = build_scan_args(caps, request, pattern)
-    log.info("scanimage %s", " ".join(args))
+    log.info("scanimage -d %s (%d options)", request.device, len(args))
     try:
         result = _run_scanimage(args, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
@@ -182,16 +195,8 @@ def scan(request: ScanRequest, work_dir: Path, first_index: int, timeout: float 
     files = sorted(work_dir.glob(pattern.name.replace("%04d", "*")))
     for path in files:
         path.chmod(0o600)
-    status = result.returncode
-    if status not in (0, _SANE_STATUS_EOF, _SANE_STATUS_NO_DOCS) or not files:
-        reason = _SANE_STATUS_MESSAGES.get(status) or result.stderr.strip().splitlines()[-1:] or [str(status)]
-        reason_text = _(reason) if isinstance(reason, str) else reason[0]
-        raise ScannerError(
-            _("Quét thất bại sau {n} trang: {reason}.").format(n=len(files), reason=reason_text),
-            path=request.device,
-        )
     resolution = _pick_resolution(caps, request.dpi) or request.dpi
-    return [
+    pages = tuple(
         RawPage(
             index=first_index + number,
             source=SourceRef(SourceKind.scanner, request.device, number + 1),
@@ -200,4 +205,15 @@ def scan(request: ScanRequest, work_dir: Path, first_index: int, timeout: float 
             dpi=float(resolution),
         )
         for number, path in enumerate(files)
-    ]
+    )
+    status = result.returncode
+    if status in (0, _SANE_STATUS_EOF, _SANE_STATUS_NO_DOCS) and pages:
+        return ScanBatch(pages)
+    known = _SANE_STATUS_MESSAGES.get(status)
+    reason = _(known) if known else (result.stderr.strip().splitlines() or [str(status)])[-1]
+    failure = ScannerError(
+        _("Quét thất bại sau {n} trang: {reason}.").format(n=len(pages), reason=reason), path=request.device
+    )
+    if not pages:
+        raise failure
+    return ScanBatch(pages, failure)

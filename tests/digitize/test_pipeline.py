@@ -193,3 +193,61 @@ def test_scan_from_the_virtual_scanner(sane_config: Path, tmp_path: Path) -> Non
     assert manifest["options"]["device"] == "pnm:0"
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in pdftotext(out / "scan.pdf")
     assert not (tmp_path / ".hs.scans").exists()
+
+
+@pytest.mark.scanner
+def test_jammed_scanner_is_listed_and_file_pages_still_come_out(
+    sane_config: Path, pages: dict[str, Path], tmp_path: Path
+) -> None:
+    sheet = tmp_path / "trang.ppm"
+    render_text_page(VIETNAMESE_LINES).save(sheet)
+    out = tmp_path / "hs"
+    result = invoke(
+        "scan",
+        str(pages["first"]),
+        "--device",
+        "pnm:0",
+        "--device-option",
+        f"filename={sheet}",
+        "--device-option",
+        "status-jammed=yes",
+        "--out",
+        str(out),
+        "--json",
+    )
+    assert result.exit_code == ExitCode.partial
+    document = json.loads(result.stdout)
+    assert document["pages"] == 1
+    (failed,) = document["failed"]
+    assert failed["source"] == "pnm:0"
+    assert "kẹt giấy" in failed["reason"]
+
+
+@pytest.mark.scanner
+def test_jammed_scanner_alone_fails_clearly(sane_config: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "trang.ppm"
+    render_text_page(VIETNAMESE_LINES).save(sheet)
+    result = invoke(
+        "scan",
+        "--device",
+        "pnm:0",
+        "--device-option",
+        f"filename={sheet}",
+        "--device-option",
+        "status-jammed=yes",
+        "--out",
+        str(tmp_path / "hs"),
+    )
+    assert result.exit_code == ExitCode.input_file
+    assert "pnm:0" in result.output and "kẹt giấy" in result.output
+    assert not (tmp_path / "hs").exists()
+
+
+def test_empty_folder_is_listed_and_other_sources_come_out(pages: dict[str, Path], tmp_path: Path) -> None:
+    empty = tmp_path / "thu-muc-rong"
+    empty.mkdir()
+    result = invoke("scan", str(empty), str(pages["first"]), "--out", str(tmp_path / "o"), "--json")
+    assert result.exit_code == ExitCode.partial
+    document = json.loads(result.stdout)
+    assert document["pages"] == 1
+    assert [f["source"] for f in document["failed"]] == [str(empty)]

@@ -42,7 +42,7 @@ def test_pnm_scan_writes_the_page_into_the_work_folder(
     work = tmp_path / "work"
     work.mkdir()
     request = sane.ScanRequest(device="pnm:0", dpi=300, device_options=(("filename", str(pnm_page)),))
-    (page,) = sane.scan(request, work, first_index=3)
+    (page,) = sane.scan(request, work, first_index=3).pages
     assert page.index == 3
     assert page.source.kind == SourceKind.scanner
     assert page.source.name == "pnm:0"
@@ -57,7 +57,9 @@ def test_pnm_scan_writes_the_page_into_the_work_folder(
 
 def test_adf_batch_scans_until_the_feeder_is_empty(sane_config: Path, tmp_path: Path) -> None:
     request = sane.ScanRequest(device="test:0", dpi=50, colour=ColourMode.gray, adf=True)
-    pages = sane.scan(request, tmp_path, first_index=1)
+    batch = sane.scan(request, tmp_path, first_index=1)
+    assert batch.failure is None
+    pages = batch.pages
     assert len(pages) == 10  # the test backend's feeder holds 10 sheets
     assert [p.index for p in pages] == list(range(1, 11))
     assert all(p.path.exists() for p in pages)
@@ -87,3 +89,13 @@ def test_unknown_device_option_is_refused(sane_config: Path, tmp_path: Path) -> 
 def test_missing_device_is_reported(sane_config: Path, tmp_path: Path) -> None:
     with pytest.raises(ScannerError, match="Không mở được máy quét"):
         sane.scan(sane.ScanRequest(device="pnm:9"), tmp_path, first_index=1)
+
+
+def test_a_second_batch_does_not_overwrite_the_first(
+    sane_config: Path, pnm_page: Path, tmp_path: Path
+) -> None:
+    request = sane.ScanRequest(device="pnm:0", device_options=(("filename", str(pnm_page)),))
+    (first,) = sane.scan(request, tmp_path, first_index=1).pages
+    (second,) = sane.scan(request, tmp_path, first_index=2).pages
+    assert first.path != second.path
+    assert first.path.exists() and second.path.exists()

@@ -1,0 +1,132 @@
+"""The whole digitizing job on the generated degraded samples: every profile comes out right."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from rapidfuzz.distance import Levenshtein
+
+from dossier.cli import cli
+from dossier.samples import make_samples
+
+pytestmark = [pytest.mark.slow, pytest.mark.tesseract]
+
+
+def cer(expected: str, actual: str) -> float:
+    expected, actual = " ".join(expected.split()), " ".join(actual.split())
+    return Levenshtein.distance(expected, actual) / max(1, len(expected))
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("e2e")
+    samples = make_samples(root / "samples", count=12, seed=7)
+    out = root / "hs"
+    result = CliRunner().invoke(
+        cli,
+        ["scan", str(samples.out_dir), "--out", str(out), "--jobs", "2", "--json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return samples, out, manifest
+
+
+def _output_page(manifest: dict, file: str, page: int) -> int | None:
+    for entry in manifest["pages"]:
+        if Path(entry["source"]["name"]).name == file and entry["source"]["page"] == page:
+            return int(entry["page"])
+    return None
+
+
+def _text(pdf: Path, page: int) -> str:
+    args = ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def test_every_profile_is_read_back_from_the_text_layer(scanned) -> None:
+    samples, out, manifest = scanned
+    seen = set()
+    for sample in samples.pages:
+        number = _output_page(manifest, sample.file, sample.page)
+        if sample.blank:
+            assert number is None, f"blank page {sample.file}#{sample.page} was kept"
+            continue
+        assert number is not None, f"{sample.profile} page {sample.file}#{sample.page} is missing"
+        limit = 0.03 if sample.profile in ("seal", "noisy") else 0.01
+        assert cer(sample.text, _text(out / "scan.pdf", number)) < limit, sample.profile
+        seen.add(sample.profile)
+    assert seen >= {
+        "clean",
+        "scan",
+        "skewed",
+        "photo",
+        "dark_border",
+        "noisy",
+        "seal",
+        "rotated90",
+        "rotated180",
+    }
+
+
+def test_blank_pages_are_listed_not_silently_dropped(scanned) -> None:
+    samples, _, manifest = scanned
+    blanks = {(s.file, s.page) for s in samples.pages if s.blank}
+    listed = {(Path(b["source"]["name"]).name, b["source"]["page"]) for b in manifest["blank_pages"]}
+    assert blanks and listed == blanks
+
+
+def test_rotations_found_match_the_ones_applied(scanned) -> None:
+    samples, _, manifest = scanned
+    for sample in samples.pages:
+        if sample.blank or sample.rotation == 0:
+            continue
+        number = _output_page(manifest, sample.file, sample.page)
+        assert number is not None
+        assert manifest["pages"][number - 1]["rotation"] == sample.rotation % 360
+
+
+def test_seal_stays_red_in_the_pdf(scanned, tmp_path: Path) -> None:
+    samples, out, manifest = scanned
+    seal = next(s for s in samples.pages if s.profile == "seal")
+    number = _output_page(manifest, seal.file, seal.page)
+    prefix = tmp_path / "page"
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "50",
+            "-png",
+            "-f",
+            str(number),
+            "-l",
+            str(number),
+            str(out / "scan.pdf"),
+            str(prefix),
+        ],
+        check=True,
+    )
+    (png,) = tmp_path.glob("page*.png")
+    rgb = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    red = (rgb[:, :, 0] > 150) & (rgb[:, :, 1] < 110) & (rgb[:, :, 2] < 110)
+    assert red.sum() > 200
+
+
+def test_output_is_small_pdfa(scanned) -> None:
+    _, out, manifest = scanned
+    pdf_path = out / "scan.pdf"
+    kept = len(manifest["pages"])
+    assert pdf_path.stat().st_size / kept < 150_000
+    with pikepdf.open(pdf_path) as pdf:
+        meta = pdf.open_metadata()
+        assert meta["pdfaid:part"] == "2"
+        assert meta["pdfaid:conformance"] == "B"
+        assert len(pdf.pages) == kept
+        assert "/OutputIntents" in pdf.Root
