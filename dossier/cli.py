@@ -234,11 +234,10 @@ def page_progress(quiet: bool) -> Iterator[object]:
     tasks: list[object] = []
 
     def update(stage: str, done: int, total: int) -> None:
-        if stage != "pages":
-            return
-        if not tasks:
+        if not tasks:  # shown as soon as the pages are known, before the first one is done
             tasks.append(progress.add_task(_("Đang xử lý trang"), total=total))
-        progress.update(tasks[0], completed=done, total=total)
+        if stage == "pages":
+            progress.update(tasks[0], completed=done, total=total)
 
     with progress:
         yield update
