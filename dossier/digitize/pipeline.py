@@ -12,17 +12,16 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from dossier import __version__
 from dossier.digitize import acquire, sane
-from dossier.digitize.encode import EncodedImage
 from dossier.digitize.manifest import build_manifest, write_manifest
 from dossier.digitize.pages import PageJob, PageOutcome, process_page
 from dossier.digitize.pdf import PdfMetadata, PdfPageSpec, write_pdf
-from dossier.errors import DossierError, InputFileError, OutputError, ScannerError
+from dossier.errors import InputFileError, OutputError, ScannerError
 from dossier.fsutil import make_private_dir, replace_dir, sha256_file
 from dossier.i18n import _
 from dossier.models import ColourMode, FailedSource, OutputFile, RawPage, ScanResult
@@ -248,7 +247,7 @@ def _scan_into(
         out_dir=options.out_dir,
         files=(output,),
         pages=processed,
-        blank_pages=tuple(b for b in blanks if b),
+        blank_pages=tuple(blanks),
         failed=tuple(failed),
         seconds=timings["total"],
     )
@@ -261,7 +260,7 @@ def _scan_into(
         raise _unwritable(options.out_dir, exc) from exc
     if options.scanner is not None:
         shutil.rmtree(_scan_work_dir(options.out_dir), ignore_errors=True)
-    return replace(result, out_dir=options.out_dir)
+    return result
 
 
 def options_summary(options: ScanOptions) -> dict[str, object]:
@@ -272,6 +271,3 @@ def options_summary(options: ScanOptions) -> dict[str, object]:
         "jobs": options.jobs,
         "device": options.scanner.device if options.scanner else None,
     }
-
-
-__all__ = ["MANIFEST_NAME", "PDF_NAME", "DossierError", "EncodedImage", "ScanOptions", "scan_dossier"]
