@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pikepdf
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -69,3 +70,23 @@ def text_page_png(tmp_path: Path) -> Path:
 def grey_noise(shape: tuple[int, int], seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     return np.clip(235 + rng.normal(0, 4, shape), 0, 255).astype(np.uint8)
+
+
+def write_text_pdf(path: Path, text: str) -> None:
+    """A born-digital one-page PDF whose text extracts (Helvetica, ASCII only)."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+    )
+    ascii_text = text.encode("ascii", "replace").decode()
+    content = f"BT /F1 12 Tf 72 720 Td ({ascii_text}) Tj ET".encode()
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page,
+        MediaBox=[0, 0, 595, 842],
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+        Contents=pdf.make_stream(content),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    pdf.save(path)

@@ -13,7 +13,7 @@ from PIL import Image
 from dossier.digitize import acquire
 from dossier.errors import InputFileError
 from dossier.models import SourceKind
-from tests.conftest import VIETNAMESE_LINES, render_text_page
+from tests.conftest import VIETNAMESE_LINES, render_text_page, write_text_pdf
 
 
 def test_multipage_tiff_lists_each_frame(tmp_path: Path) -> None:
@@ -130,28 +130,9 @@ def test_scanned_pdf_is_rasterized_and_text_pdf_is_born_digital(tmp_path: Path, 
     assert np.mean(image) > 200  # mostly white paper
 
     text_pdf = tmp_path / "born-digital.pdf"
-    _text_pdf(text_pdf, "Giấy chứng nhận quyền sử dụng đất số 123 cấp ngày 18 tháng 9 năm 2017")
+    write_text_pdf(text_pdf, "Giấy chứng nhận quyền sử dụng đất số 123 cấp ngày 18 tháng 9 năm 2017")
     (page,) = acquire.probe_file(text_pdf, 1)
     assert page.born_digital
-
-
-def _text_pdf(path: Path, text: str) -> None:
-    pdf = pikepdf.new()
-    font = pdf.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
-        )
-    )
-    ascii_text = text.encode("ascii", "replace").decode()
-    content = f"BT /F1 12 Tf 72 720 Td ({ascii_text}) Tj ET".encode()
-    page = pikepdf.Dictionary(
-        Type=pikepdf.Name.Page,
-        MediaBox=[0, 0, 595, 842],
-        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
-        Contents=pdf.make_stream(content),
-    )
-    pdf.pages.append(pikepdf.Page(page))
-    pdf.save(path)
 
 
 def test_probe_files_keeps_good_files_and_reports_bad_ones(tmp_path: Path, text_page_png: Path) -> None:

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pikepdf
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -18,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from dossier.cli import cli
 from dossier.errors import ExitCode
 from dossier.fsutil import sha256_file
-from tests.conftest import VIETNAMESE_LINES, render_text_page
+from tests.conftest import VIETNAMESE_LINES, render_text_page, write_text_pdf
 
 pytestmark = pytest.mark.tesseract
 
@@ -251,3 +252,24 @@ def test_empty_folder_is_listed_and_other_sources_come_out(pages: dict[str, Path
     document = json.loads(result.stdout)
     assert document["pages"] == 1
     assert [f["source"] for f in document["failed"]] == [str(empty)]
+
+
+def test_pdf_with_a_text_page_and_a_scanned_page(pages: dict[str, Path], tmp_path: Path) -> None:
+    """The page that already carries text is copied untouched; the scanned one is OCRed."""
+    text_pdf = tmp_path / "text.pdf"
+    write_text_pdf(text_pdf, "Giay chung nhan quyen su dung dat so 123 cap ngay 18 thang 9 nam 2017")
+    scanned_pdf = tmp_path / "scanned.pdf"
+    Image.open(pages["first"]).convert("RGB").save(scanned_pdf, resolution=150)
+    mixed = tmp_path / "mixed.pdf"
+    with pikepdf.open(text_pdf) as first, pikepdf.open(scanned_pdf) as second:
+        first.pages.extend(second.pages)
+        first.save(mixed)
+    out = tmp_path / "out"
+    result = invoke("scan", str(mixed), "--out", str(out), "--dpi", "200")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [p["born_digital"] for p in manifest["pages"]] == [True, False]
+    assert "ocr_confidence" not in manifest["pages"][0]
+    first_text, second_text = pdftotext(out / "scan.pdf").split("\f")[:2]
+    assert "Giay chung nhan quyen su dung dat so 123" in first_text
+    assert "TỜ KHAI ĐĂNG KÝ KHAI SINH" in second_text
