@@ -265,9 +265,11 @@ def devices(as_json: bool) -> None:
 
 
 def _register_subgroups() -> None:
+    from dossier.profiles.commands import due
     from dossier.samples.commands import samples
 
     cli.add_command(samples)
+    cli.add_command(due)
 
 
 _register_subgroups()

@@ -1,1 +1,1 @@
-"""Procedure checklists (thành phần hồ sơ) and validation: not built yet, see issue 3."""
+"""Procedure knowledge: the working-day calendar now; checklists and validation next (issue 3)."""
