@@ -265,11 +265,13 @@ def devices(as_json: bool) -> None:
 
 
 def _register_subgroups() -> None:
+    from dossier.codes_cli import code
     from dossier.profiles.commands import due
     from dossier.samples.commands import samples
 
     cli.add_command(samples)
     cli.add_command(due)
+    cli.add_command(code)
 
 
 _register_subgroups()

@@ -1,0 +1,191 @@
+"""Open the local SQLite database (private modes, WAL) and bring its schema up to date by named migrations."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from dossier.errors import OutputError
+from dossier.fsutil import FILE_MODE, make_private_dir
+from dossier.i18n import _
+
+DB_NAME = "dossier.sqlite3"
+HOME_ENV = "DOSSIER_HOME"
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 15_000  # a desk waits this long for another desk's transaction before giving up
+
+
+def dossier_home() -> Path:
+    """The folder holding the local database: `$DOSSIER_HOME`, else the platform's per-user data folder."""
+    configured = os.environ.get(HOME_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "dossier"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "dossier"
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    base_dir = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base_dir / "dossier"
+
+
+def database_path(home: Path | None = None) -> Path:
+    return (home if home is not None else dossier_home()) / DB_NAME
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One named schema step; its statements run in a single transaction, exactly once per database."""
+
+    name: str
+    statements: tuple[str, ...]
+
+
+M001_CODES = Migration(
+    "m001_codes",
+    (
+        # One row per agency and reception day: the last sequence handed out that day.
+        """CREATE TABLE code_counters (
+            agency TEXT NOT NULL,
+            day TEXT NOT NULL,
+            last_sequence INTEGER NOT NULL CHECK (last_sequence BETWEEN 1 AND 9999),
+            PRIMARY KEY (agency, day)
+        )""",
+        # Every code ever issued: the UNIQUE constraints are the last guard against a duplicate.
+        """CREATE TABLE dossier_codes (
+            code TEXT PRIMARY KEY,
+            agency TEXT NOT NULL,
+            day TEXT NOT NULL,
+            sequence INTEGER NOT NULL CHECK (sequence BETWEEN 1 AND 9999),
+            received_at TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            UNIQUE (agency, day, sequence),
+            FOREIGN KEY (agency, day) REFERENCES code_counters (agency, day)
+        )""",
+    ),
+)
+
+# Append new steps at the end (m002_registry, m003_outbox, ...); never edit or reorder an applied one.
+MIGRATIONS: tuple[Migration, ...] = (M001_CODES,)
+
+
+def open_db(path: Path | None = None, migrations: tuple[Migration, ...] = MIGRATIONS) -> sqlite3.Connection:
+    """Open (creating if needed) the database at `path` (default `$DOSSIER_HOME/dossier.sqlite3`), migrated.
+
+    The connection is in autocommit mode (`isolation_level=None`): callers write inside explicit
+    `BEGIN IMMEDIATE ... COMMIT` blocks, which is what makes read-then-write steps safe between processes.
+    Close it with `contextlib.closing` or `.close()`.
+    """
+    path = path if path is not None else database_path()
+    _create_private_file(path)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as error:
+        raise OutputError(_("Không mở được cơ sở dữ liệu: {reason}").format(reason=error), path) from error
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _enable_wal(conn)
+        conn.execute("PRAGMA synchronous = FULL")  # an issued code must survive a power cut
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn, migrations)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file 0600 ourselves, so SQLite never creates it with the umask's mode."""
+    make_private_dir(path.parent)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError as error:
+        message = _("Không tạo được tệp cơ sở dữ liệu: {reason}").format(reason=error)
+        raise OutputError(message, path) from error
+    os.close(fd)
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    # Switching a fresh file to WAL takes an exclusive lock and does not always wait on the busy
+    # handler, so desks opening a brand-new database at the same moment retry briefly.
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+            continue
+        if str(mode).lower() != "wal":
+            raise OutputError(_("Cơ sở dữ liệu không bật được chế độ WAL (ổ mạng?)."))
+        return
+
+
+def migrate(conn: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS) -> tuple[str, ...]:
+    """Apply, in order, each migration not yet recorded; returns the names applied by this call."""
+    _check_order(migrations)
+    conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    already = set(applied_migrations(conn))  # the usual case, all applied, takes no write lock
+    applied: list[str] = []
+    for migration in migrations:
+        if migration.name not in already and _run_once(conn, migration):
+            applied.append(migration.name)
+    return tuple(applied)
+
+
+def applied_migrations(conn: sqlite3.Connection) -> tuple[str, ...]:
+    rows = conn.execute("SELECT name FROM migrations ORDER BY name").fetchall()
+    return tuple(row[0] for row in rows)
+
+
+def _check_order(migrations: tuple[Migration, ...]) -> None:
+    names = [m.name for m in migrations]
+    if names != sorted(set(names)):
+        raise ValueError(f"migrations must have unique names in sorted order: {names}")
+
+
+def _run_once(conn: sqlite3.Connection, migration: Migration) -> bool:
+    # The check sits inside the write transaction: of two processes migrating the same new file,
+    # the second one waits, then sees the row and skips.
+    return in_write_transaction(conn, lambda: _apply_if_new(conn, migration))
+
+
+def _apply_if_new(conn: sqlite3.Connection, migration: Migration) -> bool:
+    done = conn.execute("SELECT 1 FROM migrations WHERE name = ?", (migration.name,)).fetchone()
+    if done:
+        return False
+    for statement in migration.statements:
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+        (migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
+    )
+    return True
+
+
+def in_write_transaction(conn: sqlite3.Connection, work: Callable[[], T]) -> T:
+    """Run `work` inside `BEGIN IMMEDIATE ... COMMIT` (rolled back if it raises); returns its result.
+
+    IMMEDIATE takes the write lock up front, so a read followed by a write cannot interleave with another
+    process doing the same: the second one waits (busy_timeout) until the first commits.
+    """
+    if conn.in_transaction:
+        raise RuntimeError("in_write_transaction needs a connection that is not already in a transaction")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work()
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return result
