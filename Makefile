@@ -54,6 +54,9 @@ demo: install
 	@echo "== manifest: $(DEMO_DIR)/dossier/manifest.json"
 	@echo "== first lines of the text layer (pdftotext):"
 	@pdftotext -l 1 $(DEMO_DIR)/dossier/scan.pdf - | head -15
+	@echo "== dossier code and appointment for a dossier received now (5 working days):"
+	DOSSIER_HOME=$(DEMO_DIR)/home $(BIN)/dossier code next --agency 000.00.06.H56
+	$(BIN)/dossier due --days 5
 
 bench: system-deps $(VENV)/.installed-bench venv
 	$(BIN)/python bench/scan_vs_ocrmypdf.py
