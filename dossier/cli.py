@@ -266,12 +266,16 @@ def devices(as_json: bool) -> None:
 
 def _register_subgroups() -> None:
     from dossier.codes_cli import code
+    from dossier.profiles.check_cli import check
     from dossier.profiles.commands import due
+    from dossier.profiles.profiles_cli import profiles
     from dossier.samples.commands import samples
 
     cli.add_command(samples)
     cli.add_command(due)
     cli.add_command(code)
+    cli.add_command(profiles)
+    cli.add_command(check)
 
 
 _register_subgroups()

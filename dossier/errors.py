@@ -21,6 +21,7 @@ class ExitCode(IntEnum):
     output = 9
     portal_rejected = 10
     partial = 11
+    needs_review = 12
     portal_unavailable = 75
     interrupted = 130
 

@@ -1,0 +1,194 @@
+"""`dossier check`: the checklist of a scanned dossier against a procedure profile, in one pass."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from dossier.errors import ConfigError, ExitCode, InputFileError
+from dossier.fsutil import atomic_write_text
+from dossier.i18n import _
+from dossier.profiles.checklist import (
+    NOT_IN_DOSSIER,
+    ChecklistReport,
+    Status,
+    Verdict,
+    check_pages,
+    read_page_texts,
+)
+from dossier.profiles.loader import load_catalogue
+
+CORRECTIONS_NAME = "corrections.json"
+_ASSIGN = re.compile(r"^(\d+)(?:-(\d+))?=([\w.-]+)$")
+_MARKS = {
+    Status.present: "✓",
+    Status.missing: "✗",
+    Status.review: "?",
+    Status.to_show: "↺",
+    Status.not_applicable: "–",
+}
+_EXIT = {
+    Verdict.complete: ExitCode.ok,
+    Verdict.incomplete: ExitCode.dossier_incomplete,
+    Verdict.review: ExitCode.needs_review,
+}
+
+CHECK_HELP = _(
+    """Kiểm tra hồ sơ đã số hóa theo thành phần hồ sơ của thủ tục, một lần, đủ mọi thiếu sót.
+
+Trang được xếp vào thành phần theo tiêu đề và cụm từ (chịu được lỗi OCR, mất dấu); trang không có tiêu đề được
+nối vào giấy tờ trước nó; trang không khớp được liệt kê để cán bộ xem. Kết luận: complete (đủ), incomplete
+(thiếu, kèm danh sách đầy đủ) hoặc review (cần cán bộ xem). Cán bộ sửa bằng --assign (TRANG=none: trang không
+thuộc hồ sơ), được ghi lại kèm tên.
+
+\b
+Ví dụ:
+  dossier check hs-001 --procedure 1.001193
+  dossier check hs-001 --procedure 1.001193 --assign 3-4=TP02 --officer "Nguyễn Văn A" --json"""
+)
+
+
+def parse_assignments(values: tuple[str, ...]) -> dict[int, str]:
+    assignments: dict[int, str] = {}
+    for value in values:
+        match = _ASSIGN.match(value.strip())
+        if not match:
+            raise click.BadParameter(_("cần dạng TRANG=THÀNH_PHẦN hoặc TỪ-ĐẾN=THÀNH_PHẦN, ví dụ 3-4=TP02"))
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        for page in range(first, last + 1):
+            assignments[page] = match.group(3)
+    return assignments
+
+
+def _record_corrections(folder: Path, officer: str, assignments: dict[int, str]) -> None:
+    path = folder / CORRECTIONS_NAME
+    history = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    history.append(
+        {
+            "officer": officer,
+            "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "pages": {str(page): component for page, component in sorted(assignments.items())},
+        }
+    )
+    atomic_write_text(path, json.dumps(history, ensure_ascii=False, indent=2) + "\n")
+
+
+def _saved_assignments(folder: Path) -> dict[int, str]:
+    path = folder / CORRECTIONS_NAME
+    merged: dict[int, str] = {}
+    if path.exists():
+        for entry in json.loads(path.read_text(encoding="utf-8")):
+            merged.update({int(page): component for page, component in entry["pages"].items()})
+    return merged
+
+
+def report_document(report: ChecklistReport) -> dict[str, object]:
+    return {
+        "procedure": report.profile.code,
+        "verdict": str(report.verdict),
+        "missing": [c.name for c in report.missing],
+        "missing_ids": [c.id for c in report.missing],
+        "unclassified_pages": list(report.unclassified_pages),
+        "components": [
+            {
+                "id": item.component.id,
+                "name": item.component.name,
+                "status": str(item.status),
+                "pages": list(item.pages),
+                "confidence": item.confidence,
+                "evidence": item.evidence,
+            }
+            for item in report.items
+        ],
+        "documents": [
+            {
+                "component": d.component,
+                "pages": list(d.pages),
+                "confidence": d.confidence,
+                "evidence": d.evidence,
+            }
+            for d in report.documents
+        ],
+    }
+
+
+def print_report(report: ChecklistReport) -> None:
+    console = Console(highlight=False, soft_wrap=False)
+    table = Table(title=f"{report.profile.code} {report.profile.name}")
+    for header in (_("Thành phần"), "", _("Trang"), _("Căn cứ")):
+        table.add_column(header)
+    for item in report.items:
+        pages = ", ".join(str(p) for p in item.pages) or "-"
+        table.add_row(f"{item.component.id} {item.component.name}", _MARKS[item.status], pages, item.evidence)
+    console.print(table)
+    if report.unclassified_pages:
+        pages = ", ".join(str(p) for p in report.unclassified_pages)
+        console.print(_("Trang không xếp được vào thành phần nào: {pages}").format(pages=pages))
+    verdict = {
+        Verdict.complete: _("Hồ sơ đầy đủ."),
+        Verdict.incomplete: _("Hồ sơ còn thiếu: {items}").format(
+            items="; ".join(c.name for c in report.missing)
+        ),
+        Verdict.review: _("Cần cán bộ xem lại các mục đánh dấu ? và trang chưa xếp."),
+    }[report.verdict]
+    console.print(verdict)
+
+
+@click.command(help=CHECK_HELP)
+@click.argument("dossier_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--procedure", "code", required=True, help=_("Mã thủ tục, ví dụ 1.001193 (xem `dossier profiles list`).")
+)
+@click.option(
+    "--on", "on", type=click.DateTime(["%Y-%m-%d"]), help=_("Ngày tiếp nhận (quy định có hiệu lực).")
+)
+@click.option("--assign", "assign", multiple=True, metavar="PAGES=COMPONENT", help=_("Cán bộ sửa: 3-4=TP02."))
+@click.option("--officer", default=lambda: os.environ.get("DOSSIER_OFFICER", ""), help=_("Tên cán bộ sửa."))
+@click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
+@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON."))
+@click.pass_context
+def check(
+    ctx: click.Context,
+    dossier_dir: Path,
+    code: str,
+    on: datetime | None,
+    assign: tuple[str, ...],
+    officer: str,
+    profiles_dir: Path | None,
+    as_json: bool,
+) -> None:
+    pdf = dossier_dir / "scan.pdf"
+    if not pdf.exists():
+        raise InputFileError(_("Thư mục không có scan.pdf: hãy chạy `dossier scan` trước."), path=dossier_dir)
+    profile = load_catalogue(profiles_dir).profile_for(code, on.date() if on else date.today())
+    texts = read_page_texts(pdf)
+    if not any(t.strip() for t in texts):
+        raise InputFileError(_("Hồ sơ không có chữ nào đọc được."), path=pdf)
+    assignments = parse_assignments(assign)
+    unknown = {c for c in assignments.values() if c != NOT_IN_DOSSIER and profile.component(c) is None}
+    if unknown:
+        raise ConfigError(
+            _("Không có thành phần {ids} trong thủ tục {code}.").format(
+                ids=", ".join(sorted(unknown)), code=profile.code
+            )
+        )
+    if any(p < 1 or p > len(texts) for p in assignments):
+        raise ConfigError(_("Số trang ngoài khoảng 1-{n}.").format(n=len(texts)))
+    if assignments:
+        if not officer.strip():
+            raise ConfigError(_("Cần --officer (hoặc DOSSIER_OFFICER) để ghi lại ai sửa."))
+        _record_corrections(dossier_dir, officer.strip(), assignments)
+    report = check_pages(texts, profile, _saved_assignments(dossier_dir))
+    if as_json:
+        click.echo(json.dumps(report_document(report), ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
+    ctx.exit(int(_EXIT[report.verdict]))

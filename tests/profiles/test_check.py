@@ -1,0 +1,111 @@
+"""Splitting a stack into components and the one-pass checklist, on page texts and end to end with OCR."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dossier.cli import cli
+from dossier.errors import ExitCode
+from dossier.profiles.checklist import Status, Verdict, check_pages
+from dossier.profiles.classify import fold, split_documents
+from dossier.profiles.loader import profile_for
+from tests.conftest import render_text_page
+
+HEADER = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+DECLARATION = (
+    HEADER
+    + "TỜ KHAI ĐĂNG KÝ KHAI SINH\nKính gửi: Ủy ban nhân dân xã Hòa Tiến\nQuan hệ với người được khai sinh: mẹ"
+)
+CONTINUATION = "Nơi sinh: Bệnh viện Đa khoa Đà Nẵng\nTôi cam đoan nội dung trên đây là đúng sự thật."
+BIRTH_CERT = "BỆNH VIỆN ĐA KHOA ĐÀ NẴNG\n" + HEADER + "GIẤY CHỨNG SINH\nHọ và tên mẹ: Trần Thị Mỹ Duyên"
+STRAY = HEADER + "ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG\nDiện tích xây dựng tầng 1: 80 m2"
+
+
+@pytest.fixture(scope="module")
+def birth():
+    return profile_for("1.001193")
+
+
+def test_fold_removes_diacritics_and_case() -> None:
+    assert fold("TỜ KHAI  ĐĂNG KÝ\nKHAI SINH") == "to khai dang ky khai sinh"
+
+
+def test_split_joins_continuations_and_keeps_strays_apart(birth) -> None:
+    documents = split_documents([DECLARATION, CONTINUATION, STRAY, BIRTH_CERT], birth)
+    assert [(d.component, d.pages) for d in documents] == [("TP01", (1, 2)), (None, (3,)), ("TP02", (4,))]
+    assert "TỜ KHAI ĐĂNG KÝ KHAI SINH" in documents[0].evidence
+
+
+def test_titles_match_without_diacritics_and_with_ocr_errors(birth) -> None:
+    ocr = HEADER + "TO KHAI DANG KY KHAI SlNH\nKinh gui: Uy ban nhan dan xa"
+    (document,) = split_documents([ocr], birth)
+    assert document.component == "TP01"
+    assert document.confidence >= 0.8
+
+
+def test_missing_required_component_makes_the_dossier_incomplete(birth) -> None:
+    report = check_pages([DECLARATION, CONTINUATION], birth)
+    assert report.verdict is Verdict.incomplete
+    assert [c.id for c in report.missing] == [
+        "TP02"
+    ]  # TP03 stands in the same one-of group: one line, not two
+    statuses = {item.component.id: item.status for item in report.items}
+    assert statuses["TP01"] is Status.present
+    assert statuses["TP05"] is Status.to_show
+
+
+def test_a_stray_page_needs_review_until_set_aside(birth) -> None:
+    report = check_pages([DECLARATION, STRAY, BIRTH_CERT], birth)
+    assert report.verdict is Verdict.review
+    assert report.unclassified_pages == (2,)
+    assert check_pages([DECLARATION, STRAY, BIRTH_CERT], birth, {2: "none"}).verdict is Verdict.complete
+
+
+def test_officer_assignment_overrides_the_classifier(birth) -> None:
+    unreadable = "Xác nhận của cơ sở y tế\nngày 18 tháng 9 năm 2026"
+    assert check_pages([DECLARATION, unreadable], birth).verdict is Verdict.incomplete
+    report = check_pages([DECLARATION, unreadable], birth, {2: "TP02"})
+    assert report.verdict is Verdict.complete
+    assert next(i for i in report.items if i.component.id == "TP02").pages == (2,)
+
+
+@pytest.mark.tesseract
+def test_check_command_end_to_end(tmp_path: Path) -> None:
+    pages = []
+    for number, text in enumerate([DECLARATION, CONTINUATION, STRAY], start=1):
+        path = tmp_path / f"p{number}.png"
+        render_text_page(text.splitlines()).save(path, dpi=(150, 150))
+        pages.append(str(path))
+    out = tmp_path / "hs"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["scan", *pages, "--out", str(out)], catch_exceptions=False).exit_code == 0
+
+    result = runner.invoke(
+        cli, ["check", str(out), "--procedure", "1.001193", "--json"], catch_exceptions=False
+    )
+    assert result.exit_code == ExitCode.dossier_incomplete
+    document = json.loads(result.stdout)
+    assert document["verdict"] == "incomplete"
+    assert document["missing"] == ["Giấy chứng sinh"]
+    assert document["unclassified_pages"] == [3]
+    tp01 = next(c for c in document["components"] if c["id"] == "TP01")
+    assert tp01["pages"] == [1, 2] and tp01["status"] == "present"
+
+    args = ["check", str(out), "--procedure", "1.001193", "--assign", "3=TP02", "--json"]
+    refused = runner.invoke(cli, args, catch_exceptions=False)
+    assert refused.exit_code == ExitCode.config  # corrections need the officer's name
+    fixed = runner.invoke(cli, [*args, "--officer", "Cán bộ Thử Nghiệm"], catch_exceptions=False)
+    assert fixed.exit_code == ExitCode.ok
+    assert json.loads(fixed.stdout)["verdict"] == "complete"
+    (entry,) = json.loads((out / "corrections.json").read_text())
+    assert entry["officer"] == "Cán bộ Thử Nghiệm" and entry["pages"] == {"3": "TP02"}
+    again = runner.invoke(cli, ["check", str(out), "--procedure", "1.001193"], catch_exceptions=False)
+    assert again.exit_code == ExitCode.ok  # the correction is remembered
+
+    unknown = runner.invoke(cli, ["check", str(out), "--procedure", "1.00119"], catch_exceptions=False)
+    assert unknown.exit_code == ExitCode.config
+    assert "1.001193" in unknown.output  # the nearest code is suggested
