@@ -70,7 +70,8 @@ def test_translations_keep_exactly_the_placeholders_of_the_source(catalog: dict[
 
 def test_translations_are_english_and_keep_help_layout(catalog: dict[str, str]) -> None:
     for msgid, msgstr in catalog.items():
-        assert not VIETNAMESE_LETTER.search(msgstr), msgstr
+        prose = [line for line in msgstr.splitlines() if not line.lstrip().startswith("dossier ")]
+        assert not VIETNAMESE_LETTER.search("\n".join(prose)), msgstr  # examples may hold Vietnamese names
         # click's no-rewrap marker and the example command lines must survive translation unchanged
         assert msgstr.count("\b") == msgid.count("\b"), msgid
         commands = [line for line in msgid.splitlines() if line.lstrip().startswith("dossier ")]

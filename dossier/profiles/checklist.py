@@ -136,6 +136,10 @@ def _settle_groups(items: list[ChecklistItem]) -> list[ChecklistItem]:
                 item = ChecklistItem(
                     item.component, Status.not_applicable, (), 0.0, _("thay thế cho mục trên")
                 )
+            else:
+                others = ", ".join(m.component.id for m in members[1:])
+                evidence = _("không tìm thấy; có thể thay bằng {others}").format(others=others)
+                item = ChecklistItem(item.component, Status.missing, (), 0.0, evidence)
         settled.append(item)
     return settled
 
