@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 PDF_NAME = "scan.pdf"
 MANIFEST_NAME = "manifest.json"
+KEPT_ON_RESCAN = ("corrections.json",)
 
 ProgressCallback = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -254,6 +255,7 @@ def _scan_into(
     write_manifest(
         staging / MANIFEST_NAME, build_manifest(result, options_summary(options), scan_time, timings)
     )
+    _carry_over_records(options.out_dir.absolute(), staging)
     try:
         replace_dir(staging, options.out_dir.absolute())
     except OSError as exc:
@@ -261,6 +263,13 @@ def _scan_into(
     if options.scanner is not None:
         shutil.rmtree(_scan_work_dir(options.out_dir), ignore_errors=True)
     return result
+
+
+def _carry_over_records(old: Path, new: Path) -> None:
+    """A rescan replaces the pages, not the officers' records about the dossier (e.g. corrections.json)."""
+    for name in KEPT_ON_RESCAN:
+        if (old / name).is_file():
+            shutil.copy2(old / name, new / name)
 
 
 def options_summary(options: ScanOptions) -> dict[str, object]:

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dossier.errors import ConfigError, ExitCode, InputFileError
-from dossier.fsutil import atomic_write_text
+from dossier.fsutil import atomic_write_text, sha256_file
 from dossier.i18n import _
 from dossier.profiles.checklist import (
     NOT_IN_DOSSIER,
@@ -68,12 +68,13 @@ def parse_assignments(values: tuple[str, ...]) -> dict[int, str]:
     return assignments
 
 
-def _record_corrections(folder: Path, officer: str, assignments: dict[int, str]) -> None:
+def _record_corrections(folder: Path, officer: str, assignments: dict[int, str], scan_sha256: str) -> None:
     path = folder / CORRECTIONS_NAME
     history = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
     history.append(
         {
             "officer": officer,
+            "scan_sha256": scan_sha256,
             "at": datetime.now().astimezone().isoformat(timespec="seconds"),
             "pages": {str(page): component for page, component in sorted(assignments.items())},
         }
@@ -81,11 +82,14 @@ def _record_corrections(folder: Path, officer: str, assignments: dict[int, str])
     atomic_write_text(path, json.dumps(history, ensure_ascii=False, indent=2) + "\n")
 
 
-def _saved_assignments(folder: Path) -> dict[int, str]:
+def _saved_assignments(folder: Path, scan_sha256: str) -> dict[int, str]:
+    """Corrections made on this very scan (a rescan changes the pages, so older ones no longer apply)."""
     path = folder / CORRECTIONS_NAME
     merged: dict[int, str] = {}
     if path.exists():
         for entry in json.loads(path.read_text(encoding="utf-8")):
+            if entry.get("scan_sha256") != scan_sha256:
+                continue
             merged.update({int(page): component for page, component in entry["pages"].items()})
     return merged
 
@@ -170,6 +174,7 @@ def check(
         raise InputFileError(_("Thư mục không có scan.pdf: hãy chạy `dossier scan` trước."), path=dossier_dir)
     profile = load_catalogue(profiles_dir).profile_for(code, on.date() if on else date.today())
     texts = read_page_texts(pdf)
+    scan_sha256 = sha256_file(pdf)
     if not any(t.strip() for t in texts):
         raise InputFileError(_("Hồ sơ không có chữ nào đọc được."), path=pdf)
     assignments = parse_assignments(assign)
@@ -185,8 +190,8 @@ def check(
     if assignments:
         if not officer.strip():
             raise ConfigError(_("Cần --officer (hoặc DOSSIER_OFFICER) để ghi lại ai sửa."))
-        _record_corrections(dossier_dir, officer.strip(), assignments)
-    report = check_pages(texts, profile, _saved_assignments(dossier_dir))
+        _record_corrections(dossier_dir, officer.strip(), assignments, scan_sha256)
+    report = check_pages(texts, profile, _saved_assignments(dossier_dir, scan_sha256))
     if as_json:
         click.echo(json.dumps(report_document(report), ensure_ascii=False, indent=2))
     else:

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from dossier.cli import cli
 from dossier.errors import ExitCode
+from dossier.fsutil import sha256_file
 from dossier.profiles.checklist import Status, Verdict, check_pages
 from dossier.profiles.classify import fold, split_documents
 from dossier.profiles.loader import profile_for
@@ -103,8 +104,15 @@ def test_check_command_end_to_end(tmp_path: Path) -> None:
     assert json.loads(fixed.stdout)["verdict"] == "complete"
     (entry,) = json.loads((out / "corrections.json").read_text())
     assert entry["officer"] == "Cán bộ Thử Nghiệm" and entry["pages"] == {"3": "TP02"}
+    assert entry["scan_sha256"] == sha256_file(out / "scan.pdf")
     again = runner.invoke(cli, ["check", str(out), "--procedure", "1.001193"], catch_exceptions=False)
     assert again.exit_code == ExitCode.ok  # the correction is remembered
+
+    rescanned = runner.invoke(cli, ["scan", *pages[:2], "--out", str(out)], catch_exceptions=False)
+    assert rescanned.exit_code == 0  # a new scan: the record stays, but its correction no longer applies
+    assert json.loads((out / "corrections.json").read_text())[0]["officer"] == "Cán bộ Thử Nghiệm"
+    after = runner.invoke(cli, ["check", str(out), "--procedure", "1.001193"], catch_exceptions=False)
+    assert after.exit_code == ExitCode.dossier_incomplete
 
     unknown = runner.invoke(cli, ["check", str(out), "--procedure", "1.00119"], catch_exceptions=False)
     assert unknown.exit_code == ExitCode.config

@@ -226,7 +226,7 @@ def test_cli_make_prints_summary_and_json(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.tesseract
 def test_clean_page_is_readable_by_tesseract(default_set: SampleSet) -> None:
-    pytesseract = pytest.importorskip("pytesseract")
+    import pytesseract
     from rapidfuzz.distance import Levenshtein
 
     page = by_profile(default_set, "clean")[0]
