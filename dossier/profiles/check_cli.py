@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
 import click
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -23,7 +25,9 @@ from dossier.profiles.checklist import (
     check_pages,
     read_page_texts,
 )
+from dossier.profiles.fields import FieldCheck
 from dossier.profiles.loader import load_catalogue
+from dossier.profiles.validate import validate_report
 
 CORRECTIONS_NAME = "corrections.json"
 _ASSIGN = re.compile(r"^(\d+)(?:-(\d+))?=([\w.-]+)$")
@@ -94,7 +98,22 @@ def _saved_assignments(folder: Path, scan_sha256: str) -> dict[int, str]:
     return merged
 
 
-def report_document(report: ChecklistReport) -> dict[str, object]:
+def render_page(pdf: Path, page: int, dpi: float) -> np.ndarray:
+    """One page of the scanned PDF as a BGR image, for the seal check."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        bitmap = document[page - 1].render(scale=dpi / 72)
+        return np.array(bitmap.to_numpy()[:, :, :3], copy=True)
+    finally:
+        document.close()
+
+
+def report_document(
+    report: ChecklistReport, checks: dict[str, tuple[FieldCheck, ...]] | None = None
+) -> dict[str, object]:
+    checks = checks or {}
     return {
         "procedure": report.profile.code,
         "verdict": str(report.verdict),
@@ -109,6 +128,7 @@ def report_document(report: ChecklistReport) -> dict[str, object]:
                 "pages": list(item.pages),
                 "confidence": item.confidence,
                 "evidence": item.evidence,
+                "checks": [asdict(c) for c in checks.get(item.component.id, ())],
             }
             for item in report.items
         ],
@@ -192,8 +212,9 @@ def check(
             raise ConfigError(_("Cần --officer (hoặc DOSSIER_OFFICER) để ghi lại ai sửa."))
         _record_corrections(dossier_dir, officer.strip(), assignments, scan_sha256)
     report = check_pages(texts, profile, _saved_assignments(dossier_dir, scan_sha256))
+    report, checks = validate_report(report, texts, lambda page, dpi: render_page(pdf, page, dpi))
     if as_json:
-        click.echo(json.dumps(report_document(report), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report_document(report, checks), ensure_ascii=False, indent=2))
     else:
         print_report(report)
     ctx.exit(int(_EXIT[report.verdict]))

@@ -14,6 +14,7 @@ from dossier.fsutil import sha256_file
 from dossier.profiles.checklist import Status, Verdict, check_pages
 from dossier.profiles.classify import fold, split_documents
 from dossier.profiles.loader import profile_for
+from dossier.profiles.validate import validate_report
 from tests.conftest import render_text_page
 
 HEADER = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
@@ -21,7 +22,10 @@ DECLARATION = (
     HEADER
     + "TỜ KHAI ĐĂNG KÝ KHAI SINH\nKính gửi: Ủy ban nhân dân xã Hòa Tiến\nQuan hệ với người được khai sinh: mẹ"
 )
-CONTINUATION = "Nơi sinh: Bệnh viện Đa khoa Đà Nẵng\nTôi cam đoan nội dung trên đây là đúng sự thật."
+CONTINUATION = (
+    "Số định danh cá nhân của người yêu cầu: 048196001234\n"
+    "Tôi cam đoan nội dung trên đây là đúng sự thật.\nĐà Nẵng, ngày 18 tháng 9 năm 2026"
+)
 BIRTH_CERT = "BỆNH VIỆN ĐA KHOA ĐÀ NẴNG\n" + HEADER + "GIẤY CHỨNG SINH\nHọ và tên mẹ: Trần Thị Mỹ Duyên"
 STRAY = HEADER + "ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG\nDiện tích xây dựng tầng 1: 80 m2"
 
@@ -100,13 +104,18 @@ def test_check_command_end_to_end(tmp_path: Path) -> None:
     refused = runner.invoke(cli, args, catch_exceptions=False)
     assert refused.exit_code == ExitCode.config  # corrections need the officer's name
     fixed = runner.invoke(cli, [*args, "--officer", "Cán bộ Thử Nghiệm"], catch_exceptions=False)
-    assert fixed.exit_code == ExitCode.ok
-    assert json.loads(fixed.stdout)["verdict"] == "complete"
+    # page 3 now counts as the birth certificate, but it carries no red seal: the officer must look at it
+    assert fixed.exit_code == ExitCode.needs_review
+    fixed_document = json.loads(fixed.stdout)
+    assert fixed_document["verdict"] == "review" and fixed_document["missing"] == []
+    tp02 = next(c for c in fixed_document["components"] if c["id"] == "TP02")
+    assert tp02["status"] == "review"
+    assert [c["ok"] for c in tp02["checks"] if c["name"] == "red_seal"] == [False]
     (entry,) = json.loads((out / "corrections.json").read_text())
     assert entry["officer"] == "Cán bộ Thử Nghiệm" and entry["pages"] == {"3": "TP02"}
     assert entry["scan_sha256"] == sha256_file(out / "scan.pdf")
     again = runner.invoke(cli, ["check", str(out), "--procedure", "1.001193"], catch_exceptions=False)
-    assert again.exit_code == ExitCode.ok  # the correction is remembered
+    assert again.exit_code == ExitCode.needs_review  # the correction is remembered: nothing missing
 
     rescanned = runner.invoke(cli, ["scan", *pages[:2], "--out", str(out)], catch_exceptions=False)
     assert rescanned.exit_code == 0  # a new scan: the record stays, but its correction no longer applies
@@ -114,6 +123,27 @@ def test_check_command_end_to_end(tmp_path: Path) -> None:
     after = runner.invoke(cli, ["check", str(out), "--procedure", "1.001193"], catch_exceptions=False)
     assert after.exit_code == ExitCode.dossier_incomplete
 
+    tp01 = next(c for c in fixed_document["components"] if c["id"] == "TP01")
+    checks = {c["name"]: c for c in tp01["checks"]}
+    assert checks["personal_id"]["ok"] and checks["personal_id"]["found"] == "048196******"  # masked
+    assert checks["date"]["found"] == "2026-09-18"
+
     unknown = runner.invoke(cli, ["check", str(out), "--procedure", "1.00119"], catch_exceptions=False)
     assert unknown.exit_code == ExitCode.config
     assert "1.001193" in unknown.output  # the nearest code is suggested
+
+
+def test_a_malformed_id_on_the_declaration_sends_it_to_review(birth) -> None:
+    bad = CONTINUATION.replace("048196001234", "999196001234")  # no province has code 999
+    report, checks = validate_report(
+        check_pages([DECLARATION, bad, BIRTH_CERT], birth), [DECLARATION, bad, BIRTH_CERT]
+    )
+    tp01 = next(i for i in report.items if i.component.id == "TP01")
+    assert tp01.status is Status.review
+    assert report.verdict is Verdict.review
+    assert "999" in tp01.evidence
+    assert not checks["TP01"][0].ok
+    good, _ = validate_report(
+        check_pages([DECLARATION, CONTINUATION, BIRTH_CERT], birth), [DECLARATION, CONTINUATION, BIRTH_CERT]
+    )
+    assert good.verdict is Verdict.complete

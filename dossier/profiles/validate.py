@@ -1,0 +1,86 @@
+"""Field checks on the documents the checklist found, as each component's profile asks for them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from dossier.i18n import _
+from dossier.profiles.checklist import ChecklistItem, ChecklistReport, Status
+from dossier.profiles.fields import (
+    PERSONAL_ID_CHECK,
+    FieldCheck,
+    check_personal_id,
+    find_personal_ids,
+    parse_vietnamese_dates,
+)
+from dossier.profiles.model import ExpectedField
+from dossier.profiles.seal import check_red_seal
+
+SEAL_DPI = 100.0
+PageRenderer = Callable[[int, float], np.ndarray]  # (1-based page, dpi) -> BGR image
+
+
+def _personal_id_checks(text: str, page: int) -> list[FieldCheck]:
+    found = find_personal_ids(text)
+    if not found:
+        return [
+            FieldCheck(
+                PERSONAL_ID_CHECK,
+                False,
+                None,
+                _("trang {page}").format(page=page),
+                _("Không thấy số định danh cá nhân."),
+            )
+        ]
+    return [
+        check_personal_id(f.digits, where=_("trang {page}, {where}").format(page=page, where=f.where))
+        for f in found
+    ]
+
+
+def _date_check(text: str, page: int) -> FieldCheck:
+    dates = parse_vietnamese_dates(text)
+    where = _("trang {page}").format(page=page)
+    if not dates:
+        return FieldCheck("date", False, None, where, _("Không thấy ngày tháng."))
+    first = dates[0]
+    return FieldCheck("date", True, first.value.isoformat(), f"{where}, {first.where}", _("Có ngày tháng."))
+
+
+def item_checks(
+    item: ChecklistItem, page_texts: list[str], render: PageRenderer | None
+) -> tuple[FieldCheck, ...]:
+    """The checks the component's `expected_fields` ask for, over its pages (IDs and dates: any page)."""
+    wanted = set(item.component.hints.expected_fields)
+    text = "\n".join(page_texts[p - 1] for p in item.pages)
+    first = item.pages[0]
+    checks: list[FieldCheck] = []
+    if ExpectedField.personal_id in wanted:
+        checks += _personal_id_checks(text, first)
+    if ExpectedField.date in wanted:
+        checks.append(_date_check(text, first))
+    if ExpectedField.seal in wanted and render is not None:
+        seals = [check_red_seal(render(p, SEAL_DPI), SEAL_DPI) for p in item.pages]
+        checks.append(next((c for c in seals if c.ok), seals[-1]))
+    return tuple(checks)
+
+
+def validate_report(
+    report: ChecklistReport, page_texts: list[str], render: PageRenderer | None = None
+) -> tuple[ChecklistReport, dict[str, tuple[FieldCheck, ...]]]:
+    """Run the field checks of every present component; a failed check sends the component to review."""
+    checks: dict[str, tuple[FieldCheck, ...]] = {}
+    items = []
+    for item in report.items:
+        if item.status is Status.present and item.pages:
+            found = item_checks(item, page_texts, render)
+            checks[item.component.id] = found
+            failed = [c for c in found if not c.ok]
+            if failed:
+                reasons = "; ".join(c.reason for c in failed)
+                item = replace(item, status=Status.review, evidence=f"{item.evidence}; {reasons}")
+        items.append(item)
+    return replace(report, items=tuple(items)), checks
