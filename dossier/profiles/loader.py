@@ -2,9 +2,9 @@
 
 Why TOML and not YAML: TOML is in the standard library (`tomllib`), the working-day calendar files already
 use it, and its grammar has none of YAML's surprises (`no` becoming False, `1.10` becoming a float), which
-matters for files that officers edit by hand. tomllib reports no line numbers for values, so `_key_lines`
-scans the text for table headers and `key =` lines to place each problem; syntax errors carry tomllib's own
-"(at line N, column M)".
+matters for files that officers edit by hand. tomllib reports no line numbers for values, so
+`tomllines.key_lines` scans the text for table headers and `key =` lines to place each problem; syntax errors
+carry tomllib's own "(at line N, column M)".
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import difflib
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -34,14 +34,13 @@ from dossier.profiles.model import (
     Profile,
     Requirement,
 )
+from dossier.profiles.tomllines import KeyPath, key_lines
 
 PROFILES_DIR_ENV = "DOSSIER_PROFILES_DIR"
 PACKAGED_DIR = Path(__file__).parent / "data" / "procedures"
 # A national code (1.001193), or `local.<name>` while the national code is not known (province-defined).
 CODE_PATTERN = re.compile(r"^(\d\.\d{6}|local\.[a-z0-9-]+)$")
 COMPONENT_ID_PATTERN = re.compile(r"^TP\d{2}$")
-
-KeyPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -166,7 +165,7 @@ def read_procedure(path: Path) -> tuple[Procedure | None, tuple[Problem, ...]]:
         match = re.search(r"at line (\d+)", str(error))
         line = int(match.group(1)) if match else 1
         return None, (Problem(path, line, _("lỗi cú pháp TOML: {e}").format(e=error)),)
-    reader = _Reader(path, _key_lines(text))
+    reader = _Reader(path, key_lines(text))
     procedure = reader.procedure(document)
     return (procedure if not reader.problems else None), tuple(reader.problems)
 
@@ -185,61 +184,12 @@ def _load_folder(folder: Path) -> tuple[list[Procedure], list[Problem]]:
                 code=procedure.code, other=first_file[procedure.code].name
             )
             problems.append(
-                Problem(path, _key_lines(path.read_text(encoding="utf-8")).get(("code",), 1), message)
+                Problem(path, key_lines(path.read_text(encoding="utf-8")).get(("code",), 1), message)
             )
             continue
         first_file[procedure.code] = path
         procedures.append(procedure)
     return procedures, problems
-
-
-# --- locating keys in the text ---
-
-_ARRAY_HEADER = re.compile(r"^\[\[\s*([^\]]+?)\s*\]\]")
-_TABLE_HEADER = re.compile(r"^\[\s*([^\]]+?)\s*\]")
-_KEY_LINE = re.compile(r"^([A-Za-z0-9_\"'-]+(?:\s*\.\s*[A-Za-z0-9_\"'-]+)*)\s*=(.*)$")
-
-
-def _key_lines(text: str) -> dict[KeyPath, int]:
-    """Line number (1-based) of every table header and key, by its path, e.g. ('versions', 1, 'level')."""
-    lines: dict[KeyPath, int] = {(): 1}
-    last_index: dict[KeyPath, int] = {}
-    current: KeyPath = ()
-    open_quote: str | None = None  # inside a multi-line string
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if open_quote is not None:
-            if raw.count(open_quote) % 2 == 1:
-                open_quote = None
-            continue
-        if match := _ARRAY_HEADER.match(line):
-            parts = _dotted(match.group(1))
-            array = (*_resolve(parts[:-1], last_index), parts[-1])
-            last_index[array] = last_index.get(array, -1) + 1
-            current = (*array, last_index[array])
-            lines.setdefault(current, number)
-        elif match := _TABLE_HEADER.match(line):
-            current = _resolve(_dotted(match.group(1)), last_index)
-            lines.setdefault(current, number)
-        elif match := _KEY_LINE.match(line):
-            lines.setdefault(current + _dotted(match.group(1)), number)
-            for quote in ('"""', "'''"):
-                if match.group(2).count(quote) % 2 == 1:
-                    open_quote = quote
-    return lines
-
-
-def _dotted(text: str) -> tuple[str, ...]:
-    return tuple(part.strip().strip("\"'") for part in text.split("."))
-
-
-def _resolve(parts: tuple[str, ...], last_index: Mapping[KeyPath, int]) -> KeyPath:
-    path: KeyPath = ()
-    for part in parts:
-        path = (*path, part)
-        if path in last_index:
-            path = (*path, last_index[path])
-    return path
 
 
 # --- checking values ---
