@@ -268,6 +268,7 @@ def _register_subgroups() -> None:
     from dossier.codes_cli import code
     from dossier.profiles.check_cli import check
     from dossier.profiles.commands import due
+    from dossier.profiles.notices_cli import notice
     from dossier.profiles.profiles_cli import profiles
     from dossier.samples.commands import samples
 
@@ -276,6 +277,7 @@ def _register_subgroups() -> None:
     cli.add_command(code)
     cli.add_command(profiles)
     cli.add_command(check)
+    cli.add_command(notice)
 
 
 _register_subgroups()

@@ -98,8 +98,8 @@ def _build(
             if spec.source_pdf not in opened:
                 opened[spec.source_pdf] = sources.enter_context(_open_source(spec.source_pdf))
             _copy_page(pdf, opened[spec.source_pdf], spec)
-    _add_output_intent(pdf)
-    _add_metadata(pdf, metadata, len(pages))
+    add_output_intent(pdf)
+    add_pdfa_metadata(pdf, metadata, len(pages))
 
 
 def _open_source(path: Path) -> pikepdf.Pdf:
@@ -163,7 +163,8 @@ def srgb_icc_profile() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
-def _add_output_intent(pdf: pikepdf.Pdf) -> None:
+def add_output_intent(pdf: pikepdf.Pdf) -> None:
+    """The sRGB output intent PDF/A asks for (the colour space every page image is in)."""
     icc = srgb_icc_profile()
     profile = pikepdf.Stream(pdf, b"")
     profile.write(zlib.compress(icc, 9), filter=pikepdf.Name.FlateDecode)
@@ -179,7 +180,7 @@ def _add_output_intent(pdf: pikepdf.Pdf) -> None:
     pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])
 
 
-def _add_metadata(pdf: pikepdf.Pdf, metadata: PdfMetadata, page_count: int) -> None:
+def add_pdfa_metadata(pdf: pikepdf.Pdf, metadata: PdfMetadata, page_count: int) -> None:
     """Our XMP packet (PDF/A id, extension schema, dossier properties), then the standard fields set through
     pikepdf, which mirrors them into the DocInfo dictionary as PDF/A requires."""
     pdf.Root.Metadata = pikepdf.Stream(pdf, _base_xmp(metadata, page_count))
