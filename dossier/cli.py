@@ -163,6 +163,12 @@ def _parse_device_options(values: tuple[str, ...]) -> tuple[tuple[str, str], ...
 )
 @click.option("--title", help=_("Tiêu đề ghi vào siêu dữ liệu PDF."))
 @click.option("--dossier-id", help=_("Mã hồ sơ ghi vào siêu dữ liệu, ví dụ 000.00.06.H56-231027-0361."))
+@click.option(
+    "--procedure",
+    "procedure",
+    help=_("Mã thủ tục: kiểm tra thành phần hồ sơ khi quét xong và ghi mỗi thành phần một tệp PDF."),
+)
+@click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
 @click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON ra stdout (cho script)."))
 @click.pass_context
 def scan(
@@ -179,6 +185,8 @@ def scan(
     jobs: int,
     title: str | None,
     dossier_id: str | None,
+    procedure: str | None,
+    profiles_dir: Path | None,
     as_json: bool,
 ) -> None:
     from dossier.digitize.pipeline import ScanOptions, scan_dossier
@@ -187,6 +195,13 @@ def scan(
 
     if not sources and not device:
         raise click.UsageError(_("Cần ít nhất một nguồn: tệp/thư mục, hoặc --device."))
+    profile = None
+    if procedure:  # before scanning: an unknown procedure code must not cost the officer a scan
+        from datetime import date
+
+        from dossier.profiles.loader import load_catalogue
+
+        profile = load_catalogue(profiles_dir).profile_for(procedure, date.today())
     scanner = None
     if device:
         scanner = ScanRequest(
@@ -211,10 +226,31 @@ def scan(
     with page_progress(ctx.obj.get("quiet", False)) as progress:
         result = scan_dossier(options, progress=progress)
     exit_code = ExitCode.partial if result.failed else ExitCode.ok
+    assembled = None
+    if profile is not None:
+        from dossier.profiles.assemble import assemble_components
+        from dossier.profiles.check_cli import VERDICT_EXIT
+        from dossier.profiles.checklist import Verdict
+
+        assembled = assemble_components(out_dir, profile)
+        if assembled.report.verdict is not Verdict.complete:  # a missing paper outweighs a failed source
+            exit_code = VERDICT_EXIT[assembled.report.verdict]
     if as_json:
-        print_json(scan_result_document(result, int(exit_code)))
+        document = scan_result_document(result, int(exit_code))
+        if assembled is not None:
+            from dossier.profiles.validate import report_document
+
+            document["checklist"] = report_document(assembled.report, assembled.checks)
+            document["components"] = [
+                {"component": f.component, "pages": list(f.pages), "path": f.path} for f in assembled.files
+            ]
+        print_json(document)
     elif not ctx.obj.get("quiet"):
         print_scan_summary(result)
+        if assembled is not None:
+            from dossier.profiles.check_cli import print_report
+
+            print_report(assembled.report)
     ctx.exit(int(exit_code))
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
 import click
-import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -25,9 +23,8 @@ from dossier.profiles.checklist import (
     check_pages,
     read_page_texts,
 )
-from dossier.profiles.fields import FieldCheck
 from dossier.profiles.loader import load_catalogue
-from dossier.profiles.validate import validate_report
+from dossier.profiles.validate import render_page, report_document, validate_report
 
 CORRECTIONS_NAME = "corrections.json"
 _ASSIGN = re.compile(r"^(\d+)(?:-(\d+))?=([\w.-]+)$")
@@ -38,7 +35,7 @@ _MARKS = {
     Status.to_show: "↺",
     Status.not_applicable: "–",
 }
-_EXIT = {
+VERDICT_EXIT = {
     Verdict.complete: ExitCode.ok,
     Verdict.incomplete: ExitCode.dossier_incomplete,
     Verdict.review: ExitCode.needs_review,
@@ -96,52 +93,6 @@ def _saved_assignments(folder: Path, scan_sha256: str) -> dict[int, str]:
                 continue
             merged.update({int(page): component for page, component in entry["pages"].items()})
     return merged
-
-
-def render_page(pdf: Path, page: int, dpi: float) -> np.ndarray:
-    """One page of the scanned PDF as a BGR image, for the seal check."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        bitmap = document[page - 1].render(scale=dpi / 72)
-        return np.array(bitmap.to_numpy()[:, :, :3], copy=True)
-    finally:
-        document.close()
-
-
-def report_document(
-    report: ChecklistReport, checks: dict[str, tuple[FieldCheck, ...]] | None = None
-) -> dict[str, object]:
-    checks = checks or {}
-    return {
-        "procedure": report.profile.code,
-        "verdict": str(report.verdict),
-        "missing": [c.name for c in report.missing],
-        "missing_ids": [c.id for c in report.missing],
-        "unclassified_pages": list(report.unclassified_pages),
-        "components": [
-            {
-                "id": item.component.id,
-                "name": item.component.name,
-                "status": str(item.status),
-                "pages": list(item.pages),
-                "confidence": item.confidence,
-                "evidence": item.evidence,
-                "checks": [asdict(c) for c in checks.get(item.component.id, ())],
-            }
-            for item in report.items
-        ],
-        "documents": [
-            {
-                "component": d.component,
-                "pages": list(d.pages),
-                "confidence": d.confidence,
-                "evidence": d.evidence,
-            }
-            for d in report.documents
-        ],
-    }
 
 
 def print_report(report: ChecklistReport) -> None:
@@ -217,4 +168,4 @@ def check(
         click.echo(json.dumps(report_document(report, checks), ensure_ascii=False, indent=2))
     else:
         print_report(report)
-    ctx.exit(int(_EXIT[report.verdict]))
+    ctx.exit(int(VERDICT_EXIT[report.verdict]))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -84,3 +85,49 @@ def validate_report(
                 item = replace(item, status=Status.review, evidence=f"{item.evidence}; {reasons}")
         items.append(item)
     return replace(report, items=tuple(items)), checks
+
+
+def render_page(pdf: Path, page: int, dpi: float) -> np.ndarray:
+    """One page of the scanned PDF as a BGR image, for the seal check."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        bitmap = document[page - 1].render(scale=dpi / 72)
+        return np.array(bitmap.to_numpy()[:, :, :3], copy=True)
+    finally:
+        document.close()
+
+
+def report_document(
+    report: ChecklistReport, checks: dict[str, tuple[FieldCheck, ...]] | None = None
+) -> dict[str, object]:
+    checks = checks or {}
+    return {
+        "procedure": report.profile.code,
+        "verdict": str(report.verdict),
+        "missing": [c.name for c in report.missing],
+        "missing_ids": [c.id for c in report.missing],
+        "unclassified_pages": list(report.unclassified_pages),
+        "components": [
+            {
+                "id": item.component.id,
+                "name": item.component.name,
+                "status": str(item.status),
+                "pages": list(item.pages),
+                "confidence": item.confidence,
+                "evidence": item.evidence,
+                "checks": [asdict(c) for c in checks.get(item.component.id, ())],
+            }
+            for item in report.items
+        ],
+        "documents": [
+            {
+                "component": d.component,
+                "pages": list(d.pages),
+                "confidence": d.confidence,
+                "evidence": d.evidence,
+            }
+            for d in report.documents
+        ],
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pikepdf
 import pytest
 from click.testing import CliRunner
 
@@ -147,3 +148,35 @@ def test_a_malformed_id_on_the_declaration_sends_it_to_review(birth) -> None:
         check_pages([DECLARATION, CONTINUATION, BIRTH_CERT], birth), [DECLARATION, CONTINUATION, BIRTH_CERT]
     )
     assert good.verdict is Verdict.complete
+
+
+@pytest.mark.tesseract
+def test_scan_with_procedure_writes_one_pdf_per_component(tmp_path: Path) -> None:
+    pages = []
+    for number, text in enumerate([DECLARATION, CONTINUATION, STRAY], start=1):
+        path = tmp_path / f"p{number}.png"
+        render_text_page(text.splitlines()).save(path, dpi=(150, 150))
+        pages.append(str(path))
+    out = tmp_path / "hs"
+    args = ["scan", *pages, "--out", str(out), "--procedure", "1.001193", "--json"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == ExitCode.dossier_incomplete
+    document = json.loads(result.stdout)
+    assert document["checklist"]["missing"] == ["Giấy chứng sinh"]
+    with pikepdf.open(out / "TP01.pdf") as tp01, pikepdf.open(out / "chua-xep-loai.pdf") as stray:
+        assert len(tp01.pages) == 2 and len(stray.pages) == 1
+        assert tp01.open_metadata()["pdfaid:part"] == "2"
+    manifest = json.loads((out / "manifest.json").read_text())
+    parts = {c["path"]: c for c in manifest["components"]}
+    assert parts["TP01.pdf"]["pages"] == [1, 2]
+    assert parts["TP01.pdf"]["sha256"] == sha256_file(out / "TP01.pdf")
+    assert manifest["checklist"]["verdict"] == "incomplete"
+
+
+def test_scan_with_an_unknown_procedure_fails_before_scanning(tmp_path: Path) -> None:
+    page = tmp_path / "p.png"
+    render_text_page(["TỜ KHAI"]).save(page)
+    out = tmp_path / "hs"
+    result = CliRunner().invoke(cli, ["scan", str(page), "--out", str(out), "--procedure", "9.999999"])
+    assert result.exit_code == ExitCode.config
+    assert not out.exists()
