@@ -306,6 +306,7 @@ def _register_subgroups() -> None:
     from dossier.profiles.commands import due
     from dossier.profiles.notices_cli import notice
     from dossier.profiles.profiles_cli import profiles
+    from dossier.profiles.separators_cli import separators
     from dossier.samples.commands import samples
 
     cli.add_command(samples)
@@ -314,6 +315,7 @@ def _register_subgroups() -> None:
     cli.add_command(profiles)
     cli.add_command(check)
     cli.add_command(notice)
+    cli.add_command(separators)
 
 
 _register_subgroups()

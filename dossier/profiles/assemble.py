@@ -6,13 +6,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pikepdf
 
 from dossier.fsutil import atomic_write_text, atomic_writer, sha256_file
 from dossier.profiles.checklist import ChecklistReport, check_pages, read_page_texts
 from dossier.profiles.fields import FieldCheck
 from dossier.profiles.model import Profile
-from dossier.profiles.validate import render_page, report_document, validate_report
+from dossier.profiles.validate import render_page, report_document, separator_marks, validate_report
 
 UNCLASSIFIED_NAME = "chua-xep-loai.pdf"  # pages that matched no component, kept for the officer
 
@@ -47,8 +48,12 @@ def assemble_components(dossier_dir: Path, profile: Profile) -> AssembledDossier
     """Check the scan against `profile`, write TPxx.pdf per component, record both in the manifest."""
     scan = dossier_dir / "scan.pdf"
     texts = read_page_texts(scan)
-    report = check_pages(texts, profile)
-    report, checks = validate_report(report, texts, lambda page, dpi: render_page(scan, page, dpi))
+
+    def render(page: int, dpi: float) -> np.ndarray:
+        return render_page(scan, page, dpi)
+
+    report = check_pages(texts, profile, separators=separator_marks(texts, profile, render))
+    report, checks = validate_report(report, texts, render)
     by_component: dict[str | None, list[int]] = {}
     for document in report.documents:
         by_component.setdefault(document.component, []).extend(document.pages)

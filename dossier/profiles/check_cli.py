@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -24,7 +25,7 @@ from dossier.profiles.checklist import (
     read_page_texts,
 )
 from dossier.profiles.loader import load_catalogue
-from dossier.profiles.validate import render_page, report_document, validate_report
+from dossier.profiles.validate import render_page, report_document, separator_marks, validate_report
 
 CORRECTIONS_NAME = "corrections.json"
 _ASSIGN = re.compile(r"^(\d+)(?:-(\d+))?=([\w.-]+)$")
@@ -162,8 +163,13 @@ def check(
         if not officer.strip():
             raise ConfigError(_("Cần --officer (hoặc DOSSIER_OFFICER) để ghi lại ai sửa."))
         _record_corrections(dossier_dir, officer.strip(), assignments, scan_sha256)
-    report = check_pages(texts, profile, _saved_assignments(dossier_dir, scan_sha256))
-    report, checks = validate_report(report, texts, lambda page, dpi: render_page(pdf, page, dpi))
+
+    def render(page: int, dpi: float) -> np.ndarray:
+        return render_page(pdf, page, dpi)
+
+    marks = separator_marks(texts, profile, render)
+    report = check_pages(texts, profile, _saved_assignments(dossier_dir, scan_sha256), marks)
+    report, checks = validate_report(report, texts, render)
     if as_json:
         click.echo(json.dumps(report_document(report, checks), ensure_ascii=False, indent=2))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -10,6 +11,7 @@ from dossier.errors import InputFileError
 from dossier.i18n import _
 from dossier.profiles.classify import Document, split_documents
 from dossier.profiles.model import Component, Form, Profile, Requirement
+from dossier.profiles.separators import SeparatorMark, apply_separators
 
 NOT_IN_DOSSIER = "none"  # `--assign 5=none`: a stray page the officer sets aside
 # a document matched with less confidence is shown to the officer, never counted as present
@@ -145,8 +147,15 @@ def _settle_groups(items: list[ChecklistItem]) -> list[ChecklistItem]:
 
 
 def check_pages(
-    page_texts: list[str], profile: Profile, assignments: dict[int, str] | None = None
+    page_texts: list[str],
+    profile: Profile,
+    assignments: dict[int, str] | None = None,
+    separators: Sequence[SeparatorMark | None] = (),
 ) -> ChecklistReport:
-    documents = apply_assignments(split_documents(page_texts, profile), assignments or {})
+    """Classifier first, then separator sheets (one mark or None per page), then the officer's corrections."""
+    documents = split_documents(page_texts, profile)
+    if any(separators):
+        documents = apply_separators(documents, separators)
+    documents = apply_assignments(documents, assignments or {})
     items = [_item(c, [d for d in documents if d.component == c.id]) for c in profile.components]
     return ChecklistReport(profile, tuple(_settle_groups(items)), documents)

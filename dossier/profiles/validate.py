@@ -17,10 +17,13 @@ from dossier.profiles.fields import (
     find_personal_ids,
     parse_vietnamese_dates,
 )
-from dossier.profiles.model import ExpectedField
+from dossier.profiles.model import ExpectedField, Profile
 from dossier.profiles.seal import check_red_seal
+from dossier.profiles.separators import SeparatorMark, find_separator, separator_from_text
 
 SEAL_DPI = 100.0
+SEPARATOR_DPI = 150.0
+SEPARATOR_MAX_CHARS = 400  # a separator sheet carries a title, one line and a QR code: little text
 PageRenderer = Callable[[int, float], np.ndarray]  # (1-based page, dpi) -> BGR image
 
 
@@ -131,3 +134,19 @@ def report_document(
             for d in report.documents
         ],
     }
+
+
+def separator_marks(
+    page_texts: list[str], profile: Profile, render: PageRenderer | None
+) -> list[SeparatorMark | None]:
+    """Separator sheets among the pages: by their printed title in the OCR text, else by their QR code
+    (looked for only on pages with little text, as decoding costs ~0.2 s a page)."""
+    marks: list[SeparatorMark | None] = []
+    for page, text in enumerate(page_texts, start=1):
+        mark = separator_from_text(text, profile)
+        if mark is None and render is not None and len(text.strip()) <= SEPARATOR_MAX_CHARS:
+            mark = find_separator(render(page, SEPARATOR_DPI))
+            if mark is not None and profile.component(mark.component) is None:
+                mark = None
+        marks.append(mark)
+    return marks
