@@ -60,6 +60,7 @@ demo: install
 
 bench: system-deps $(VENV)/.installed-bench venv
 	$(BIN)/python bench/scan_vs_ocrmypdf.py
+	$(BIN)/python bench/classify.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) bench/out .pytest_cache
