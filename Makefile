@@ -54,9 +54,23 @@ demo: install
 	@echo "== manifest: $(DEMO_DIR)/dossier/manifest.json"
 	@echo "== first lines of the text layer (pdftotext):"
 	@pdftotext -l 1 $(DEMO_DIR)/dossier/scan.pdf - | head -15
-	@echo "== dossier code and appointment for a dossier received now (5 working days):"
-	DOSSIER_HOME=$(DEMO_DIR)/home $(BIN)/dossier code next --agency 000.00.06.H56
-	$(BIN)/dossier due --days 5
+	@echo "== a birth registration dossier (1.001193): scanned, split into components, checked, receipt printed"
+	$(BIN)/dossier samples dossier $(DEMO_DIR)/khai-sinh --procedure 1.001193 --seed 2
+	$(BIN)/dossier scan $(DEMO_DIR)/khai-sinh --out $(DEMO_DIR)/hs-khai-sinh --procedure 1.001193 \
+		|| [ $$? -eq 12 ]  # 12: the stray page is shown to the officer for review
+	code=$$(DOSSIER_HOME=$(DEMO_DIR)/home $(BIN)/dossier code next --agency 000.00.06.H56)
+	stray=$$($(BIN)/python -c "import json; print(json.load(open('$(DEMO_DIR)/khai-sinh/truth.json'))['pages'].index('-') + 1)")
+	$(BIN)/dossier check $(DEMO_DIR)/hs-khai-sinh --procedure 1.001193 --assign $$stray=none --officer "Cán bộ mẫu"
+	$(BIN)/dossier notice receipt $(DEMO_DIR)/hs-khai-sinh --procedure 1.001193 --code $$code \
+		--applicant-name "Người nộp mẫu" --out $(DEMO_DIR)/hs-khai-sinh/giay-tiep-nhan.pdf
+	@pdftotext -l 1 $(DEMO_DIR)/hs-khai-sinh/giay-tiep-nhan.pdf - | grep -v '^$$' | head -25
+	@echo "== the same procedure with the birth certificate missing: one supplement request listing it"
+	$(BIN)/dossier samples dossier $(DEMO_DIR)/khai-sinh-thieu --procedure 1.001193 --seed 2 --drop TP02 --drop TP03
+	$(BIN)/dossier scan $(DEMO_DIR)/khai-sinh-thieu --out $(DEMO_DIR)/hs-thieu --procedure 1.001193 \
+		|| [ $$? -eq 6 ]  # 6: incomplete
+	$(BIN)/dossier notice supplement $(DEMO_DIR)/hs-thieu --procedure 1.001193 --code $$code \
+		--applicant-name "Người nộp mẫu" --out $(DEMO_DIR)/hs-thieu/phieu-bo-sung.pdf
+	@pdftotext $(DEMO_DIR)/hs-thieu/phieu-bo-sung.pdf - | grep -v '^$$' | head -30
 
 bench: system-deps $(VENV)/.installed-bench venv
 	$(BIN)/python bench/scan_vs_ocrmypdf.py

@@ -90,7 +90,9 @@ def _candidates(mask: np.ndarray, closed: np.ndarray, dpi: float) -> list[_Candi
         _centre, radius = cv2.minEnclosingCircle(contour)
         if radius < 2:
             continue
-        circularity = float(cv2.contourArea(contour)) / (math.pi * radius * radius)
+        # the convex hull, not the contour: a ring broken where a signature or the compression crosses it
+        # is still a disc's outline, while lines, text and squares stay far from their enclosing circle
+        circularity = float(cv2.contourArea(cv2.convexHull(contour))) / (math.pi * radius * radius)
         red_fraction = float(np.count_nonzero(mask[y : y + h, x : x + w])) / float(w * h)
         diameter_mm = max(w, h) / dpi * MM_PER_INCH
         found.append(_Candidate((x, y, w, h), red_fraction, min(circularity, 1.0), diameter_mm))

@@ -86,3 +86,33 @@ def _print_summary(sample_set: SampleSet, seconds: float) -> None:
             gt=sample_set.out_dir / GROUND_TRUTH_NAME,
         )
     )
+
+
+@samples.command(
+    name="dossier",
+    help=_(
+        "Tạo một hồ sơ mẫu của thủ tục CODE trong thư mục DIR: mỗi thành phần một hoặc hai trang (ảnh PNG đã "
+        "xuống cấp như bản quét), thêm trang lạc, có thể bỏ bớt thành phần để thử phiếu yêu cầu bổ sung; "
+        "truth.json ghi trang nào thuộc thành phần nào. Dữ liệu hoàn toàn giả.\n\n"
+        "Ví dụ:\n\n  dossier samples dossier ./ks --procedure 1.001193\n\n"
+        "  dossier samples dossier ./ks-thieu --procedure 1.001193 --drop TP02"
+    ),
+)
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--procedure", "code", required=True, help=_("Mã thủ tục, ví dụ 1.001193."))
+@click.option("--drop", multiple=True, metavar="TPxx", help=_("Thành phần bỏ ra khỏi hồ sơ (lặp lại được)."))
+@click.option("--strays", default=1, show_default=True, type=click.IntRange(0, 10), help=_("Số trang lạc."))
+@click.option("--seed", default=0, show_default=True, type=int, help=_("Hạt giống ngẫu nhiên."))
+def dossier_command(directory: Path, code: str, drop: tuple[str, ...], strays: int, seed: int) -> None:
+    from datetime import date
+
+    from dossier.profiles.loader import load_catalogue
+    from dossier.samples.dossier import write_dossier_samples
+
+    profile = load_catalogue().profile_for(code, date.today())
+    paths = write_dossier_samples(directory, profile, seed=seed, drop=drop, strays=strays)
+    click.echo(
+        _("Đã tạo {n} trang hồ sơ mẫu thủ tục {code} trong {dir}").format(
+            n=len(paths), code=code, dir=directory
+        )
+    )

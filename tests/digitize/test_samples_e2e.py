@@ -120,3 +120,20 @@ def test_output_is_small_pdfa(scanned) -> None:
         assert meta["pdfaid:conformance"] == "B"
         assert len(pdf.pages) == kept
         assert "/OutputIntents" in pdf.Root
+
+
+def test_seal_is_still_found_in_the_compressed_pdf(scanned) -> None:
+    """MRC breaks a seal's rings where black print crosses them; the check must still see an unhidden seal.
+
+    A seal whose half lies under black print (the signature block) can be missed: its component then goes to
+    review, never to "present" (see the README's limitations)."""
+    from dossier.profiles.seal import detect_red_seal
+    from dossier.profiles.validate import render_page
+
+    samples, out, manifest = scanned
+    found = []
+    for seal in (s for s in samples.pages if s.profile == "seal"):
+        number = _output_page(manifest, seal.file, seal.page)
+        assert number is not None
+        found.append(detect_red_seal(render_page(out / "scan.pdf", number, 100), 100).present)
+    assert any(found), found

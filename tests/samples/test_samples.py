@@ -234,3 +234,21 @@ def test_clean_page_is_readable_by_tesseract(default_set: SampleSet) -> None:
     truth, seen = " ".join(page.text.split()), " ".join(ocr.split())
     cer = Levenshtein.distance(truth, seen) / len(truth)
     assert cer < 0.05, (cer, seen[:500])
+
+
+def test_procedure_dossier_samples_follow_the_profile(tmp_path: Path) -> None:
+    import json
+
+    from dossier.profiles.loader import profile_for
+    from dossier.samples.dossier import STRAY, write_dossier_samples
+
+    profile = profile_for("1.001193")
+    paths = write_dossier_samples(tmp_path / "ks", profile, seed=2, drop=("TP02", "TP03"), strays=1)
+    truth = json.loads((tmp_path / "ks" / "truth.json").read_text(encoding="utf-8"))
+    assert len(truth["pages"]) == len(paths) and all(p.exists() for p in paths)
+    assert "TP01" in truth["pages"] and truth["pages"].count(STRAY) == 1
+    assert not {"TP02", "TP03"} & set(truth["pages"])
+    assert truth["missing"] == ["TP02"]  # the one-of group counts once
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in paths)
+    again = write_dossier_samples(tmp_path / "ks2", profile, seed=2, drop=("TP02", "TP03"), strays=1)
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths]  # deterministic
