@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from dossier.i18n import _
 from dossier.profiles.model import Component, Profile
 
+ANY_PAPER_CONFIDENCE = 0.8  # enough to count as present; the evidence says why
 TITLE_MATCH = 85.0  # partial_ratio of an accent-folded title against a heading line
 PHRASE_MATCH = 85.0
 HEAD_LINES = 12  # titles sit in the top part of a page, under the national header
@@ -106,6 +108,7 @@ def match_page(page: int, text: str, profile: Profile) -> PageMatch:
 def split_documents(page_texts: list[str], profile: Profile) -> tuple[Document, ...]:
     """Group pages into documents: a matched page starts one, a page without a heading continues one."""
     documents: list[Document] = []
+    catch_all = next((c for c in profile.components if c.any_paper), None)
     for number, text in enumerate(page_texts, start=1):
         found = match_page(number, text, profile)
         previous = documents[-1] if documents else None
@@ -114,7 +117,10 @@ def split_documents(page_texts: list[str], profile: Profile) -> tuple[Document, 
                 previous.component, (*previous.pages, number), previous.confidence, previous.evidence
             )
             continue
-        if found.component is None:
+        if found.component is None and catch_all is not None and text.strip():
+            evidence = _("không khớp thành phần nào khác; {id} nhận mọi giấy tờ").format(id=catch_all.id)
+            documents.append(Document(catch_all.id, (number,), ANY_PAPER_CONFIDENCE, evidence))
+        elif found.component is None:
             documents.append(Document(None, (number,), 0.0, "không khớp thành phần nào"))
         else:
             documents.append(Document(found.component, (number,), found.confidence, found.evidence))

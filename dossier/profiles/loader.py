@@ -283,6 +283,12 @@ VERSION_KEYS: dict[str, tuple[Check, bool]] = {
     "unconfirmed": (_texts, False),
     "components": (_tables, True),
 }
+
+
+def _flag(value: Any) -> tuple[Any, str | None]:
+    return (value, None) if isinstance(value, bool) else (None, _("cần true hoặc false"))
+
+
 COMPONENT_KEYS: dict[str, tuple[Check, bool]] = {
     "id": (_pattern(COMPONENT_ID_PATTERN, "TP01"), True),
     "name": (_text, True),
@@ -292,6 +298,7 @@ COMPONENT_KEYS: dict[str, tuple[Check, bool]] = {
     "copies": (_count(1), True),
     "one_of": (_text, False),
     "note": (_text, False),
+    "any_paper": (_flag, False),
     "titles": (_texts, False),
     "key_phrases": (_texts, False),
     "expected_fields": (_enums(ExpectedField), False),
@@ -407,6 +414,7 @@ class _Reader:
             condition=condition,
             one_of=values.get("one_of"),
             note=values.get("note"),
+            any_paper=values.get("any_paper", False),
             hints=hints,
         )
 

@@ -70,6 +70,9 @@ class Component:
     one_of: str | None = None  # components sharing this group name can stand in for each other
     note: str | None = None
     hints: Hints = Hints()
+    # the component can be any paper at all (chứng thực: the document to certify): a page that matches no
+    # other component of the procedure is filed here for the officer to confirm, not left unclassified
+    any_paper: bool = False
 
 
 @dataclass(frozen=True)

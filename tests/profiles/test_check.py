@@ -180,3 +180,14 @@ def test_scan_with_an_unknown_procedure_fails_before_scanning(tmp_path: Path) ->
     result = CliRunner().invoke(cli, ["scan", str(page), "--out", str(out), "--procedure", "9.999999"])
     assert result.exit_code == ExitCode.config
     assert not out.exists()
+
+
+def test_a_component_that_can_be_any_paper_takes_the_unmatched_pages() -> None:
+    certify = profile_for("2.000815")  # chứng thực bản sao: the paper to certify can be anything
+    report = check_pages([STRAY, CONTINUATION], certify)
+    (document,) = report.documents
+    assert document.component == "TP01" and document.pages == (1, 2)
+    assert "TP01" in document.evidence
+    assert report.verdict is Verdict.complete
+    birth_report = check_pages([STRAY], profile_for("1.001193"))
+    assert birth_report.unclassified_pages == (1,)  # other procedures still set unmatched pages apart
