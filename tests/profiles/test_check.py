@@ -31,6 +31,16 @@ BIRTH_CERT = "BỆNH VIỆN ĐA KHOA ĐÀ NẴNG\n" + HEADER + "GIẤY CHỨNG S
 STRAY = HEADER + "ĐƠN ĐỀ NGHỊ CẤP GIẤY PHÉP XÂY DỰNG\nDiện tích xây dựng tầng 1: 80 m2"
 
 
+def page_images(folder: Path, texts: list[str]) -> list[str]:
+    """Each text rendered as a 150 dpi page image, ready for `dossier scan`."""
+    paths = []
+    for number, text in enumerate(texts, start=1):
+        path = folder / f"p{number}.png"
+        render_text_page(text.splitlines()).save(path, dpi=(150, 150))
+        paths.append(str(path))
+    return paths
+
+
 @pytest.fixture(scope="module")
 def birth():
     return profile_for("1.001193")
@@ -81,11 +91,7 @@ def test_officer_assignment_overrides_the_classifier(birth) -> None:
 
 @pytest.mark.tesseract
 def test_check_command_end_to_end(tmp_path: Path) -> None:
-    pages = []
-    for number, text in enumerate([DECLARATION, CONTINUATION, STRAY], start=1):
-        path = tmp_path / f"p{number}.png"
-        render_text_page(text.splitlines()).save(path, dpi=(150, 150))
-        pages.append(str(path))
+    pages = page_images(tmp_path, [DECLARATION, CONTINUATION, STRAY])
     out = tmp_path / "hs"
     runner = CliRunner()
     assert runner.invoke(cli, ["scan", *pages, "--out", str(out)], catch_exceptions=False).exit_code == 0
@@ -152,11 +158,7 @@ def test_a_malformed_id_on_the_declaration_sends_it_to_review(birth) -> None:
 
 @pytest.mark.tesseract
 def test_scan_with_procedure_writes_one_pdf_per_component(tmp_path: Path) -> None:
-    pages = []
-    for number, text in enumerate([DECLARATION, CONTINUATION, STRAY], start=1):
-        path = tmp_path / f"p{number}.png"
-        render_text_page(text.splitlines()).save(path, dpi=(150, 150))
-        pages.append(str(path))
+    pages = page_images(tmp_path, [DECLARATION, CONTINUATION, STRAY])
     out = tmp_path / "hs"
     args = ["scan", *pages, "--out", str(out), "--procedure", "1.001193", "--json"]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
