@@ -33,8 +33,23 @@ def scan_result_document(result: ScanResult, exit_code: int) -> dict[str, Any]:
         "blank_pages": [{"source": p.raw.source.name, "page": p.raw.source.page} for p in result.blank_pages],
         "failed": [{"source": f.name, "reason": f.reason, "exit_code": f.exit_code} for f in result.failed],
         "mean_ocr_confidence": _mean_confidence(result),
+        "low_confidence_pages": low_confidence_pages(result),
         "seconds": round(result.seconds, 2),
     }
+
+
+# Below this mean word confidence Tesseract is mostly guessing: another language or script, handwriting, or
+# a very poor image. The page is kept, but the officer is told to look at it.
+LOW_OCR_CONFIDENCE = 60.0
+
+
+def low_confidence_pages(result: ScanResult) -> list[int]:
+    """Output page numbers whose text layer is unreliable (no words, or low mean confidence)."""
+    return [
+        number
+        for number, page in enumerate(result.pages, start=1)
+        if page.text is not None and (not page.text.words or page.text.mean_confidence < LOW_OCR_CONFIDENCE)
+    ]
 
 
 def _mean_confidence(result: ScanResult) -> float | None:
@@ -65,6 +80,12 @@ def print_scan_summary(result: ScanResult) -> None:
             confidence,
         )
     stdout_console.print(table)
+    for number in low_confidence_pages(result):
+        stdout_console.print(
+            _(
+                "⚠ Trang {page}: OCR đọc rất kém (ngôn ngữ khác, chữ viết tay, ảnh xấu): cán bộ cần xem."
+            ).format(page=number)
+        )
     for page in result.blank_pages:
         stdout_console.print(
             _("Trang trắng đã bỏ: {source}#{page}").format(

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pikepdf
 import pytest
 from click.testing import CliRunner
@@ -273,3 +275,22 @@ def test_pdf_with_a_text_page_and_a_scanned_page(pages: dict[str, Path], tmp_pat
     first_text, second_text = pdftotext(out / "scan.pdf").split("\f")[:2]
     assert "Giay chung nhan quyen su dung dat so 123" in first_text
     assert "TỜ KHAI ĐĂNG KÝ KHAI SINH" in second_text
+
+
+def test_a_page_tesseract_cannot_read_is_flagged(pages: dict[str, Path], tmp_path: Path) -> None:
+    """A page in a script the `vie` model does not know (here: glyph-like marks) is kept but flagged."""
+    rng = np.random.default_rng(3)
+    unreadable = np.full((1754, 1240), 255, np.uint8)
+    for row in range(20):
+        for col in range(30):
+            if rng.random() < 0.7:
+                y, x = 200 + row * 60, 100 + col * 34
+                cv2.ellipse(unreadable, (x, y), (12, 18), float(rng.integers(0, 180)), 0, 300, 0, 3)
+                cv2.line(unreadable, (x - 10, y), (x + 10, y - 15), 0, 3)
+    path = tmp_path / "unreadable.png"
+    cv2.imwrite(str(path), unreadable)
+    result = invoke("scan", str(pages["first"]), str(path), "--out", str(tmp_path / "o"), "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["pages"] == 2
+    assert document["low_confidence_pages"] == [2]
