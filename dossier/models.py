@@ -85,11 +85,10 @@ class PageText:
 
 @dataclass(frozen=True)
 class ProcessedPage:
-    """A page ready for the PDF: cleaned image file(s), its OCR and what was done to it."""
+    """A processed page: its source, what cleaning did, its size and its OCR (no pixels)."""
 
     raw: RawPage
     clean: CleanResult | None  # None for born-digital pages
-    image_path: Path | None  # cleaned image (PNG) in the work folder
     width: int
     height: int
     dpi: float

@@ -46,7 +46,7 @@ def process_page(job: PageJob) -> PageOutcome:
 def _process(job: PageJob) -> PageOutcome:
     page = job.page
     if page.born_digital:
-        processed = ProcessedPage(raw=page, clean=None, image_path=None, width=0, height=0, dpi=0, text=None)
+        processed = ProcessedPage(raw=page, clean=None, width=0, height=0, dpi=0, text=None)
         return PageOutcome(job, processed, None)
     timings: dict[str, float] = {}
     t0 = time.monotonic()
@@ -59,7 +59,7 @@ def _process(job: PageJob) -> PageOutcome:
     timings["clean"] = time.monotonic() - t0
     height, width = cleaned.shape[:2]
     if result.is_blank:
-        processed = ProcessedPage(page, result, None, width, height, dpi, None, timings)
+        processed = ProcessedPage(page, result, width, height, dpi, None, timings)
         return PageOutcome(job, processed, None)
 
     t0 = time.monotonic()
@@ -73,5 +73,5 @@ def _process(job: PageJob) -> PageOutcome:
     kwargs = {"jpeg_quality": job.jpeg_quality} if job.jpeg_quality else {}
     encoded = encode_page_image(cleaned, result.mode, dpi, **kwargs)
     timings["encode"] = time.monotonic() - t0
-    processed = ProcessedPage(page, result, None, width, height, dpi, text, timings)
+    processed = ProcessedPage(page, result, width, height, dpi, text, timings)
     return PageOutcome(job, processed, encoded)

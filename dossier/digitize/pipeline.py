@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import logging
 import multiprocessing
 import os
 import shutil
@@ -26,8 +25,6 @@ from dossier.fsutil import make_private_dir, replace_dir, sha256_file
 from dossier.i18n import _
 from dossier.models import ColourMode, FailedSource, OutputFile, RawPage, ScanResult
 from dossier.tools import require_tesseract
-
-log = logging.getLogger(__name__)
 
 PDF_NAME = "scan.pdf"
 MANIFEST_NAME = "manifest.json"

@@ -198,6 +198,18 @@ def test_scan_from_the_virtual_scanner(sane_config: Path, tmp_path: Path) -> Non
     assert not (tmp_path / ".hs.scans").exists()
 
 
+def jammed_scanner(sheet: Path) -> list[str]:
+    """Options for SANE's virtual `pnm` scanner told to report a paper jam on `sheet`."""
+    return [
+        "--device",
+        "pnm:0",
+        "--device-option",
+        f"filename={sheet}",
+        "--device-option",
+        "status-jammed=yes",
+    ]
+
+
 @pytest.mark.scanner
 def test_jammed_scanner_is_listed_and_file_pages_still_come_out(
     sane_config: Path, pages: dict[str, Path], tmp_path: Path
@@ -205,19 +217,7 @@ def test_jammed_scanner_is_listed_and_file_pages_still_come_out(
     sheet = tmp_path / "trang.ppm"
     render_text_page(VIETNAMESE_LINES).save(sheet)
     out = tmp_path / "hs"
-    result = invoke(
-        "scan",
-        str(pages["first"]),
-        "--device",
-        "pnm:0",
-        "--device-option",
-        f"filename={sheet}",
-        "--device-option",
-        "status-jammed=yes",
-        "--out",
-        str(out),
-        "--json",
-    )
+    result = invoke("scan", str(pages["first"]), *jammed_scanner(sheet), "--out", str(out), "--json")
     assert result.exit_code == ExitCode.partial
     document = json.loads(result.stdout)
     assert document["pages"] == 1
@@ -230,17 +230,7 @@ def test_jammed_scanner_is_listed_and_file_pages_still_come_out(
 def test_jammed_scanner_alone_fails_clearly(sane_config: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "trang.ppm"
     render_text_page(VIETNAMESE_LINES).save(sheet)
-    result = invoke(
-        "scan",
-        "--device",
-        "pnm:0",
-        "--device-option",
-        f"filename={sheet}",
-        "--device-option",
-        "status-jammed=yes",
-        "--out",
-        str(tmp_path / "hs"),
-    )
+    result = invoke("scan", *jammed_scanner(sheet), "--out", str(tmp_path / "hs"))
     assert result.exit_code == ExitCode.input_file
     assert "pnm:0" in result.output and "kẹt giấy" in result.output
     assert not (tmp_path / "hs").exists()
