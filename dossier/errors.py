@@ -70,3 +70,27 @@ class ConfigError(DossierError):
     """An option, profile or configuration value is invalid."""
 
     exit_code = ExitCode.config
+
+
+class SigningError(DossierError):
+    """Signing refused or failed: bad certificate, wrong PIN, missing token, unreachable timestamp service."""
+
+    exit_code = ExitCode.signing_failed
+
+
+class VerificationFailed(DossierError):
+    """At least one signature did not reach TOTAL-PASSED."""
+
+    exit_code = ExitCode.verification_failed
+
+
+class PortalRejectedError(DossierError):
+    """The portal answered and refused the request (4xx other than 408/429): retrying will not help."""
+
+    exit_code = ExitCode.portal_rejected
+
+
+class PortalUnavailableError(DossierError):
+    """The portal was unreachable or answered 5xx/429 after the retries: the dossier waits in the outbox."""
+
+    exit_code = ExitCode.portal_unavailable

@@ -18,6 +18,8 @@ def dossier_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("DOSSIER_HOME", str(home))
     monkeypatch.setenv("DOSSIER_LANG", "vi")
+    for secret_or_config in ("DOSSIER_CONFIG", "DOSSIER_PIN", "DOSSIER_P12_PASSWORD", "DOSSIER_PORTAL_TOKEN"):
+        monkeypatch.delenv(secret_or_config, raising=False)
     return home
 
 

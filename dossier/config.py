@@ -1,0 +1,61 @@
+"""The officer's configuration file: one TOML file with a section per concern ([signing], [portal], ...).
+
+Found at `$DOSSIER_CONFIG`, else `config.toml` in the dossier home (`$DOSSIER_HOME` or the platform data
+folder). Each package parses its own section into a typed dataclass; this module only finds, reads and
+reports errors with the file name. Secrets (PINs, passwords, tokens) do not belong in this file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from dossier.errors import ConfigError
+from dossier.i18n import _
+from dossier.store.db import dossier_home
+
+CONFIG_ENV = "DOSSIER_CONFIG"
+CONFIG_NAME = "config.toml"
+
+
+def config_path() -> Path:
+    configured = os.environ.get(CONFIG_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return dossier_home() / CONFIG_NAME
+
+
+def load_config(path: Path | None = None) -> dict[str, Any]:
+    """The whole configuration as a dict; an absent default file is an empty configuration."""
+    explicit = path is not None or bool(os.environ.get(CONFIG_ENV, "").strip())
+    path = path if path is not None else config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if explicit:
+            raise ConfigError(_("Không tìm thấy tệp cấu hình."), path) from None
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(_("Không đọc được tệp cấu hình: {reason}").format(reason=error), path) from error
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(_("Tệp cấu hình sai cú pháp TOML: {reason}").format(reason=error), path) from error
+
+
+def config_section(name: str, path: Path | None = None) -> dict[str, Any]:
+    """One `[name]` table of the configuration (empty when absent); a non-table value is an error."""
+    path = path if path is not None else config_path()
+    section = load_config(path).get(name, {})
+    if not isinstance(section, dict):
+        raise ConfigError(_("Mục [{name}] trong tệp cấu hình phải là một bảng.").format(name=name), path)
+    return section
+
+
+def resolve_config_path(value: str, path: Path | None = None) -> Path:
+    """A path written in the configuration file, taken relative to the file's own folder."""
+    base = (path if path is not None else config_path()).parent
+    candidate = Path(value).expanduser()
+    return candidate if candidate.is_absolute() else base / candidate
