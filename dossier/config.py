@@ -47,10 +47,10 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
 
 def config_section(name: str, path: Path | None = None) -> dict[str, Any]:
     """One `[name]` table of the configuration (empty when absent); a non-table value is an error."""
-    path = path if path is not None else config_path()
     section = load_config(path).get(name, {})
     if not isinstance(section, dict):
-        raise ConfigError(_("Mục [{name}] trong tệp cấu hình phải là một bảng.").format(name=name), path)
+        where = path if path is not None else config_path()
+        raise ConfigError(_("Mục [{name}] trong tệp cấu hình phải là một bảng.").format(name=name), where)
     return section
 
 

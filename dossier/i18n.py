@@ -117,10 +117,16 @@ def _po_quote(text: str) -> str:
     return f'"{escaped}"'
 
 
-def update_catalog(lang: str = "en") -> Path:
-    """Add new messages (untranslated) to the language's .po, keeping existing translations."""
+def update_catalog(lang: str = "en", extra: dict[str, str] | None = None) -> Path:
+    """Add new messages to the language's .po, keeping existing translations.
+
+    `extra` supplies translations for messages still untranslated (contributors hand them in as JSON).
+    """
     po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     known = parse_po(po.read_text(encoding="utf-8")) if po.exists() else {}
+    for message, translation in (extra or {}).items():
+        if not known.get(message):
+            known[message] = translation
     lines = [f"# {lang} translation of dossier's Vietnamese messages", 'msgid ""', 'msgstr ""', ""]
     for message in extract_messages():
         lines += [f"msgid {_po_quote(message)}", f"msgstr {_po_quote(known.get(message, ''))}", ""]
@@ -130,4 +136,11 @@ def update_catalog(lang: str = "en") -> Path:
 
 
 if __name__ == "__main__":
-    print(update_catalog())
+    import json
+    import sys
+
+    # python -m dossier.i18n [translations.json ...]: refresh the English catalog, merging {"vi": "en"} files.
+    merged: dict[str, str] = {}
+    for name in sys.argv[1:]:
+        merged.update(json.loads(Path(name).read_text(encoding="utf-8")))
+    print(update_catalog(extra=merged))
