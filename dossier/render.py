@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from dossier.digitize.manifest import LOW_OCR_CONFIDENCE
 from dossier.i18n import _
 from dossier.models import ScanResult
 
@@ -36,11 +37,6 @@ def scan_result_document(result: ScanResult, exit_code: int) -> dict[str, Any]:
         "low_confidence_pages": low_confidence_pages(result),
         "seconds": round(result.seconds, 2),
     }
-
-
-# Below this mean word confidence Tesseract is mostly guessing: another language or script, handwriting, or
-# a very poor image. The page is kept, but the officer is told to look at it.
-LOW_OCR_CONFIDENCE = 60.0
 
 
 def low_confidence_pages(result: ScanResult) -> list[int]:

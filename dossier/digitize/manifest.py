@@ -12,6 +12,10 @@ from dossier import __version__
 from dossier.fsutil import atomic_write_text
 from dossier.models import ProcessedPage, ScanResult
 
+# Below this mean word confidence Tesseract is mostly guessing: another language or script, handwriting, or
+# a very poor image. The page is kept, but the officer is told to look at it.
+LOW_OCR_CONFIDENCE = 60.0
+
 MANIFEST_FORMAT = "dossier-scan/1"
 
 
@@ -68,3 +72,13 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
 
 def read_manifest(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def unreadable_pages(manifest: dict[str, Any]) -> list[int]:
+    """Pages of scan.pdf that were OCRed but whose text layer is unreliable (no words, or low confidence)."""
+    return [
+        int(entry["page"])
+        for entry in manifest.get("pages", [])
+        if "ocr_confidence" in entry
+        and (not entry.get("words") or float(entry["ocr_confidence"]) < LOW_OCR_CONFIDENCE)
+    ]

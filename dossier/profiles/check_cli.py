@@ -13,6 +13,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from dossier.digitize.manifest import read_manifest, unreadable_pages
 from dossier.errors import ConfigError, ExitCode, InputFileError
 from dossier.fsutil import atomic_write_text, sha256_file
 from dossier.i18n import _
@@ -96,7 +97,18 @@ def _saved_assignments(folder: Path, scan_sha256: str) -> dict[int, str]:
     return merged
 
 
-def print_report(report: ChecklistReport) -> None:
+def _unreadable_pages(dossier_dir: Path) -> list[int]:
+    """Pages the scan could hardly read, from its manifest (absent for a scan.pdf made elsewhere)."""
+    manifest = dossier_dir / "manifest.json"
+    if not manifest.exists():
+        return []
+    try:
+        return unreadable_pages(read_manifest(manifest))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InputFileError(_("manifest.json hỏng: {reason}").format(reason=error), path=manifest) from error
+
+
+def print_report(report: ChecklistReport, unreadable: list[int] | None = None) -> None:
     console = Console(highlight=False, soft_wrap=False)
     table = Table(title=f"{report.profile.code} {report.profile.name}")
     for header in (_("Thành phần"), "", _("Trang"), _("Căn cứ")):
@@ -108,6 +120,14 @@ def print_report(report: ChecklistReport) -> None:
     if report.unclassified_pages:
         pages = ", ".join(str(p) for p in report.unclassified_pages)
         console.print(_("Trang không xếp được vào thành phần nào: {pages}").format(pages=pages))
+    if unreadable:
+        pages = ", ".join(str(p) for p in unreadable)
+        console.print(
+            _(
+                "Trang {pages}: Tesseract hầu như không đọc được chữ (tiếng nước ngoài, chữ viết tay"
+                " hoặc ảnh quá mờ); cán bộ xem trực tiếp bản giấy."
+            ).format(pages=pages)
+        )
     verdict = {
         Verdict.complete: _("Hồ sơ đầy đủ."),
         Verdict.incomplete: _("Hồ sơ còn thiếu: {items}").format(
@@ -170,8 +190,10 @@ def check(
     marks = separator_marks(texts, profile, render)
     report = check_pages(texts, profile, _saved_assignments(dossier_dir, scan_sha256), marks)
     report, checks = validate_report(report, texts, render)
+    unreadable = _unreadable_pages(dossier_dir)
     if as_json:
-        click.echo(json.dumps(report_document(report, checks), ensure_ascii=False, indent=2))
+        document = report_document(report, checks) | {"unreadable_pages": unreadable}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        print_report(report)
+        print_report(report, unreadable)
     ctx.exit(int(VERDICT_EXIT[report.verdict]))

@@ -181,7 +181,7 @@ def make_dossier(
     """Pages of one dossier and the component ids a correct checklist reports missing.
 
     `drop` names the components to leave out (None: one required component half the time); `strays` the number
-    of unrelated pages (None: 0-2 at random)."""
+    of unrelated pages (None: 0-2 at random), labelled as the catch-all component if the profile has one."""
     nprng = np.random.default_rng(rng.randrange(2**32))
     components = _chosen_components(profile, rng)
     required = [c for c in components if c.requirement is Requirement.required]
@@ -199,8 +199,11 @@ def make_dossier(
             pages.insert(0, GenPage(sheet, f"sep:{component.id}"))
         documents.append(pages)
     stray_count = strays if strays is not None else (rng.choice((0, 1, 1, 2)) if documents else 1)
+    # Under a procedure that certifies any paper (chứng thực), an unrelated page is one more paper to certify.
+    catch_all = next((c for c in profile.components if c.any_paper), None)
+    stray_truth = catch_all.id if catch_all is not None else STRAY
     for _ in range(stray_count):
-        documents.append([GenPage(_stray_page(profile, rng), STRAY)])
+        documents.append([GenPage(_stray_page(profile, rng), stray_truth)])
     rng.shuffle(documents)
     sealed = {c.id for c in components if ExpectedField.seal in c.hints.expected_fields}
     pages = [
@@ -208,7 +211,8 @@ def make_dossier(
         for doc in documents
         for number, p in enumerate(doc)
     ]
-    return pages, expected_missing(profile, {c.id for c in components})
+    present = {c.id for c in components} | ({stray_truth} if stray_count and catch_all is not None else set())
+    return pages, expected_missing(profile, present)
 
 
 def write_dossier_samples(

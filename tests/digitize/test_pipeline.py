@@ -284,3 +284,8 @@ def test_a_page_tesseract_cannot_read_is_flagged(pages: dict[str, Path], tmp_pat
     document = json.loads(result.stdout)
     assert document["pages"] == 2
     assert document["low_confidence_pages"] == [2]
+    checked = invoke("check", str(tmp_path / "o"), "--procedure", "1.001193", "--json")
+    assert checked.exit_code != 0  # page 2 matches nothing: never a complete dossier
+    assert json.loads(checked.stdout)["unreadable_pages"] == [2]
+    told = invoke("check", str(tmp_path / "o"), "--procedure", "1.001193")
+    assert "Trang 2: Tesseract hầu như không đọc được chữ" in " ".join(told.stdout.split())

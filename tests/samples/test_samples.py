@@ -252,3 +252,17 @@ def test_procedure_dossier_samples_follow_the_profile(tmp_path: Path) -> None:
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in paths)
     again = write_dossier_samples(tmp_path / "ks2", profile, seed=2, drop=("TP02", "TP03"), strays=1)
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths]  # deterministic
+
+
+def test_unrelated_pages_in_a_certify_any_paper_dossier_are_papers_to_certify() -> None:
+    import random
+
+    from dossier.profiles.loader import profile_for
+    from dossier.samples.dossier import STRAY, make_dossier
+
+    profile = profile_for("2.000815")  # chứng thực: TP01 takes any paper
+    pages, missing = make_dossier(profile, random.Random(3), with_separators=False, drop=("TP01",), strays=1)
+    labels = [p.truth for p in pages]
+    assert STRAY not in labels
+    assert labels.count("TP01") == 1  # the unrelated page, dropped TP01 notwithstanding
+    assert "TP01" not in missing
