@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
@@ -91,3 +92,18 @@ def replace_dir(staging: Path, target: Path) -> None:
     _fsync_dir(target.parent)
     if old.exists():
         shutil.rmtree(old)
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on `path` (created 0600) until the block ends.
+
+    For read-check-write steps on files that two desks may touch at once (a dossier folder on a shared
+    disk): the second desk waits here, then sees what the first one wrote.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -32,7 +32,7 @@ from dossier.errors import (
     MissingDependencyError,
     OutputError,
 )
-from dossier.fsutil import atomic_write_text, atomic_writer, sha256_file
+from dossier.fsutil import atomic_write_text, atomic_writer, exclusive_lock, sha256_file
 from dossier.i18n import _
 from dossier.profiles.checklist import Status, check_pages, read_page_texts
 from dossier.profiles.deadlines import load_calendar, to_vietnam_time
@@ -40,6 +40,7 @@ from dossier.profiles.model import Component, Form, Profile
 
 SCAN_NAME = "scan.pdf"
 NOTICES_NAME = "notices.json"
+NOTICES_LOCK_NAME = ".notices.lock"
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
 REGULAR_FONT = "NoticeSerif"
 BOLD_FONT = "NoticeSerif-Bold"
@@ -288,20 +289,22 @@ def issue_notice(
     if kind is not NoticeKind.refusal:
         dossier_scan(dossier_dir)
     scan_sha256 = sha256_file(scan) if scan.is_file() else None
-    if kind is NoticeKind.supplement and scan_sha256 is not None:
-        ensure_first_supplement(dossier_dir, scan_sha256)
-    notice = prepare_notice(kind, dossier_dir, profile, details, invalid_ids, issued)
-    write_notice_pdf(notice, out)
-    record = IssuedNotice(
-        kind,
-        details.code,
-        notice.issued.isoformat(timespec="seconds"),
-        scan_sha256,
-        tuple(c.id for c in notice.rows),
-        details.officer,
-        str(out),
-    )
-    record_notice(dossier_dir, record)
+    # Two desks on one shared dossier folder: the one-time check and the record happen under one lock.
+    with exclusive_lock(dossier_dir / NOTICES_LOCK_NAME):
+        if kind is NoticeKind.supplement and scan_sha256 is not None:
+            ensure_first_supplement(dossier_dir, scan_sha256)
+        notice = prepare_notice(kind, dossier_dir, profile, details, invalid_ids, issued)
+        write_notice_pdf(notice, out)
+        record = IssuedNotice(
+            kind,
+            details.code,
+            notice.issued.isoformat(timespec="seconds"),
+            scan_sha256,
+            tuple(c.id for c in notice.rows),
+            details.officer,
+            str(out),
+        )
+        record_notice(dossier_dir, record)
     return record
 
 

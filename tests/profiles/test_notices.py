@@ -281,3 +281,30 @@ def test_a_refusal_needs_no_scan_and_is_recorded(tmp_path: Path) -> None:
     entries = json.loads((tmp_path / "notices.json").read_text(encoding="utf-8"))
     assert entries[0]["kind"] == "refusal"
     assert "Hồ sơ không thuộc thẩm quyền giải quyết của xã." in flat(pdf_text(tmp_path / "r.pdf"))
+
+
+def _issue_supplement_in_another_process(folder: str, out: str, start: object) -> str:
+    start.wait()  # type: ignore[attr-defined]
+    profile = profile_for("1.001193", RECEIVED.date())
+    try:
+        issue_notice(NoticeKind.supplement, Path(folder), profile, details(), Path(out))
+    except SupplementAlreadyIssuedError:
+        return "refused"
+    return "issued"
+
+
+def test_two_desks_issuing_a_supplement_at_once_give_exactly_one(folder: Path) -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        start = manager.Barrier(2)
+        with context.Pool(2) as pool:
+            outcomes = pool.starmap(
+                _issue_supplement_in_another_process,
+                [(str(folder), str(folder / f"bo-sung-{n}.pdf"), start) for n in (1, 2)],
+            )
+    assert sorted(outcomes) == ["issued", "refused"]
+    entries = json.loads((folder / "notices.json").read_text(encoding="utf-8"))
+    assert [e["kind"] for e in entries] == ["supplement"]
+    assert sum((folder / f"bo-sung-{n}.pdf").exists() for n in (1, 2)) == 1
