@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from datetime import datetime
@@ -10,7 +11,7 @@ from typing import Any
 
 import click
 
-from dossier.errors import ConfigError
+from dossier.errors import ConfigError, InputFileError
 from dossier.i18n import _
 from dossier.profiles.deadlines import to_vietnam_time
 from dossier.profiles.loader import load_catalogue
@@ -54,7 +55,19 @@ def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--code", "dossier_code", required=True, help=_("Mã hồ sơ, ví dụ 000.00.06.H56-261123-0001.")
         ),
-        click.option("--applicant-name", required=True, help=_("Họ tên người nộp hồ sơ.")),
+        click.option(
+            "--applicant-name",
+            default="",
+            help=_(
+                "Họ tên người nộp hồ sơ. Dòng lệnh bị lộ qua `ps` và lịch sử shell: nên dùng --applicant-file"
+                " hoặc để chương trình hỏi."
+            ),
+        ),
+        click.option(
+            "--applicant-file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help=_('Tệp JSON của người nộp (quyền 0600): {"full_name": "...", "address": "..."}.'),
+        ),
         click.option("--agency-name", default="", help=_("Tên cơ quan (mặc định: cơ quan của thủ tục).")),
         click.option(
             "--received", default=None, help=_("Thời điểm nhận hồ sơ, ISO 8601 (mặc định: bây giờ).")
@@ -74,18 +87,42 @@ def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def read_applicant_file(path: Path) -> dict[str, str]:
+    """The applicant's name and address from a JSON file, so they stay off the command line."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise InputFileError(
+            _("Không đọc được tệp người nộp: {reason}").format(reason=error), path=path
+        ) from error
+    if not isinstance(data, dict) or not isinstance(data.get("full_name", ""), str):
+        raise InputFileError(_('Tệp người nộp cần dạng {"full_name": "...", "address": "..."}.'), path=path)
+    return {key: str(data.get(key, "")).strip() for key in ("full_name", "address")}
+
+
+def _applicant(values: dict[str, Any]) -> tuple[str, str]:
+    name, address = values["applicant_name"].strip(), values["address"].strip()
+    if values["applicant_file"] is not None:
+        from_file = read_applicant_file(values["applicant_file"])
+        name, address = name or from_file["full_name"], address or from_file["address"]
+    if not name:
+        name = click.prompt(_("Họ tên người nộp hồ sơ")).strip()
+    return name, address
+
+
 def _issue(kind: NoticeKind, reason: str = "", invalid: tuple[str, ...] = (), **values: Any) -> None:
     received = parse_received(values["received"])
+    applicant_name, address = _applicant(values)
     code = parse_code(values["dossier_code"]).text
     profile = load_catalogue(values["profiles_dir"]).profile_for(values["procedure_code"], received.date())
     details = NoticeDetails(
         code=code,
         agency_name=values["agency_name"].strip() or profile.agency,
-        applicant_name=values["applicant_name"].strip(),
+        applicant_name=applicant_name,
         received=received,
         officer=values["officer"].strip(),
         place=values["place"].strip(),
-        address=values["address"].strip(),
+        address=address,
         reason=reason.strip(),
         lookup_url=values["lookup_url"].strip(),
     )

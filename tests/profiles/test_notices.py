@@ -308,3 +308,35 @@ def test_two_desks_issuing_a_supplement_at_once_give_exactly_one(folder: Path) -
     entries = json.loads((folder / "notices.json").read_text(encoding="utf-8"))
     assert [e["kind"] for e in entries] == ["supplement"]
     assert sum((folder / f"bo-sung-{n}.pdf").exists() for n in (1, 2)) == 1
+
+
+def _args_without_name(kind: str, folder: Path, out: Path, *extra: str) -> list[str]:
+    args = _cli_args(kind, folder, out, *extra)
+    at = args.index("--applicant-name")
+    return args[:at] + args[at + 2 :]
+
+
+def test_the_applicant_name_can_stay_off_the_command_line(folder: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    applicant = tmp_path / "nguoi-nop.json"
+    applicant.write_text(
+        json.dumps({"full_name": APPLICANT, "address": "Thôn 3, Hòa Tiến"}), encoding="utf-8"
+    )
+    from_file = runner.invoke(
+        cli, _args_without_name("receipt", folder, folder / "a.pdf", "--applicant-file", str(applicant))
+    )
+    assert from_file.exit_code == 0, from_file.output
+    assert APPLICANT in flat(pdf_text(folder / "a.pdf")) and "Thôn 3, Hòa Tiến" in flat(
+        pdf_text(folder / "a.pdf")
+    )
+    prompted = runner.invoke(
+        cli, _args_without_name("receipt", folder, folder / "b.pdf"), input=APPLICANT + "\n"
+    )
+    assert prompted.exit_code == 0, prompted.output
+    assert APPLICANT in flat(pdf_text(folder / "b.pdf"))
+    applicant.write_text("[1, 2]", encoding="utf-8")
+    broken = runner.invoke(
+        cli, _args_without_name("receipt", folder, folder / "c.pdf", "--applicant-file", str(applicant))
+    )
+    assert broken.exit_code == ExitCode.input_file and "nguoi-nop.json" in broken.output
+    assert not (folder / "c.pdf").exists()
