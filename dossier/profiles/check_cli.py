@@ -189,7 +189,7 @@ def check(
 
     marks = separator_marks(texts, profile, render)
     report = check_pages(texts, profile, _saved_assignments(dossier_dir, scan_sha256), marks)
-    report, checks = validate_report(report, texts, render)
+    report, checks = validate_report(report, texts, render, on.date() if on else None)
     unreadable = _unreadable_pages(dossier_dir)
     if as_json:
         document = report_document(report, checks) | {"unreadable_pages": unreadable}

@@ -255,6 +255,16 @@ def _pattern(pattern: re.Pattern[str], example: str) -> Check:
     return check
 
 
+def _page_box(value: Any) -> tuple[Any, str | None]:
+    numbers = isinstance(value, list) and len(value) == 4
+    numbers = numbers and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    if numbers:
+        x, y, width, height = (float(v) for v in value)
+        if 0 <= x < 1 and 0 <= y < 1 and 0 < width <= 1 - x and 0 < height <= 1 - y:
+            return (x, y, width, height), None
+    return None, _("cần [x, y, rộng, cao] là phần của trang (0-1), ví dụ [0.55, 0.75, 0.35, 0.15]")
+
+
 def _tables(value: Any) -> tuple[Any, str | None]:
     ok = isinstance(value, list) and value != [] and all(isinstance(v, dict) for v in value)
     return (value if ok else None), (None if ok else _("cần ít nhất một bảng [[...]]"))
@@ -302,6 +312,9 @@ COMPONENT_KEYS: dict[str, tuple[Check, bool]] = {
     "titles": (_texts, False),
     "key_phrases": (_texts, False),
     "expected_fields": (_enums(ExpectedField), False),
+    "max_age_days": (_count(1), False),
+    "max_age_months": (_count(1), False),
+    "signature_box": (_page_box, False),
 }
 
 
@@ -398,6 +411,8 @@ class _Reader:
             self.problem((*where, "requirement"), _("thành phần có điều kiện cần khóa condition"))
         if condition and requirement not in (None, Requirement.conditional):
             self.problem((*where, "condition"), _('condition chỉ dùng khi requirement = "conditional"'))
+        if "max_age_days" in table and "max_age_months" in table:
+            self.problem((*where, "max_age_months"), _("chỉ dùng một trong max_age_days và max_age_months"))
         if not {"id", "name", "requirement", "form", "copies"} <= values.keys():
             return None
         hints = Hints(
@@ -416,6 +431,9 @@ class _Reader:
             note=values.get("note"),
             any_paper=values.get("any_paper", False),
             hints=hints,
+            max_age_days=values.get("max_age_days"),
+            max_age_months=values.get("max_age_months"),
+            signature_box=values.get("signature_box"),
         )
 
     def check_component_ids(self, tables: list[Any], where: KeyPath) -> None:

@@ -73,6 +73,11 @@ class Component:
     # the component can be any paper at all (chứng thực: the document to certify): a page that matches no
     # other component of the procedure is filed here for the officer to confirm, not left unclassified
     any_paper: bool = False
+    # how long the paper stays usable after the date printed on it (e.g. a certificate valid 6 months)
+    max_age_days: int | None = None
+    max_age_months: int | None = None
+    # where the signer signs on the component's first page: (x, y, width, height) as fractions of the page
+    signature_box: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)

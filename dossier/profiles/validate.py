@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -11,17 +12,23 @@ import numpy as np
 from dossier.i18n import _
 from dossier.profiles.checklist import ChecklistItem, ChecklistReport, Status
 from dossier.profiles.fields import (
+    DOCUMENT_AGE_CHECK,
     PERSONAL_ID_CHECK,
     FieldCheck,
+    FoundDate,
+    check_document_age,
     check_personal_id,
     find_personal_ids,
+    fold_accents,
     parse_vietnamese_dates,
 )
-from dossier.profiles.model import ExpectedField, Profile
-from dossier.profiles.seal import check_red_seal
+from dossier.profiles.model import Component, ExpectedField, Profile
+from dossier.profiles.seal import check_red_seal, check_signature_area
 from dossier.profiles.separators import SeparatorMark, find_separator, separator_from_text
 
 SEAL_DPI = 100.0
+SIGNATURE_DPI = 100.0
+ISSUE_WORDS = ("cap", "ban hanh", "ky")  # folded words just before the date a paper was issued or signed
 SEPARATOR_DPI = 150.0
 SEPARATOR_MAX_CHARS = 400  # a separator sheet carries a title, one line and a QR code: little text
 PageRenderer = Callable[[int, float], np.ndarray]  # (1-based page, dpi) -> BGR image
@@ -54,11 +61,51 @@ def _date_check(text: str, page: int) -> FieldCheck:
     return FieldCheck("date", True, first.value.isoformat(), f"{where}, {first.where}", _("Có ngày tháng."))
 
 
+def issue_date(text: str) -> FoundDate | None:
+    """The date a paper was issued: one introduced by "cấp"/"ký"/"ban hành", else the last date on it
+    (the place-and-date line above the signature closes Vietnamese administrative papers)."""
+    dates = parse_vietnamese_dates(text)
+    folded = fold_accents(text)
+    introduced = [d for d in dates if any(w in folded[max(0, d.start - 24) : d.start] for w in ISSUE_WORDS)]
+    if introduced:
+        return introduced[0]
+    return dates[-1] if dates else None
+
+
+def _age_check(component: Component, text: str, page: int, on: date) -> FieldCheck:
+    where = _("trang {page}").format(page=page)
+    issued = issue_date(text)
+    if issued is None:
+        return FieldCheck(
+            DOCUMENT_AGE_CHECK, False, None, where, _("Không thấy ngày cấp để kiểm tra thời hạn.")
+        )
+    return check_document_age(
+        issued.value,
+        on,
+        max_days=component.max_age_days,
+        max_months=component.max_age_months,
+        where=f"{where}, {issued.where}",
+    )
+
+
+def _signature_check(component: Component, page: int, render: PageRenderer) -> FieldCheck:
+    assert component.signature_box is not None
+    image = render(page, SIGNATURE_DPI)
+    height, width = image.shape[:2]
+    x, y, w, h = component.signature_box
+    bbox = (round(x * width), round(y * height), round(w * width), round(h * height))
+    found = check_signature_area(image, bbox)
+    return replace(found, where=_("trang {page}, {where}").format(page=page, where=found.where))
+
+
 def item_checks(
-    item: ChecklistItem, page_texts: list[str], render: PageRenderer | None
+    item: ChecklistItem, page_texts: list[str], render: PageRenderer | None, on: date | None = None
 ) -> tuple[FieldCheck, ...]:
-    """The checks the component's `expected_fields` ask for, over its pages (IDs and dates: any page)."""
-    wanted = set(item.component.hints.expected_fields)
+    """The checks the component's profile asks for, over its pages (IDs and dates: any page).
+
+    `on` is the reception day, against which age limits are counted (today when not given)."""
+    component = item.component
+    wanted = set(component.hints.expected_fields)
     text = "\n".join(page_texts[p - 1] for p in item.pages)
     first = item.pages[0]
     checks: list[FieldCheck] = []
@@ -69,18 +116,22 @@ def item_checks(
     if ExpectedField.seal in wanted and render is not None:
         seals = [check_red_seal(render(p, SEAL_DPI), SEAL_DPI) for p in item.pages]
         checks.append(next((c for c in seals if c.ok), seals[-1]))
+    if component.max_age_days is not None or component.max_age_months is not None:
+        checks.append(_age_check(component, page_texts[first - 1], first, on or date.today()))
+    if component.signature_box is not None and render is not None:
+        checks.append(_signature_check(component, first, render))
     return tuple(checks)
 
 
 def validate_report(
-    report: ChecklistReport, page_texts: list[str], render: PageRenderer | None = None
+    report: ChecklistReport, page_texts: list[str], render: PageRenderer | None = None, on: date | None = None
 ) -> tuple[ChecklistReport, dict[str, tuple[FieldCheck, ...]]]:
     """Run the field checks of every present component; a failed check sends the component to review."""
     checks: dict[str, tuple[FieldCheck, ...]] = {}
     items = []
     for item in report.items:
         if item.status is Status.present and item.pages:
-            found = item_checks(item, page_texts, render)
+            found = item_checks(item, page_texts, render, on)
             checks[item.component.id] = found
             failed = [c for c in found if not c.ok]
             if failed:
