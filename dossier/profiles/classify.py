@@ -17,6 +17,8 @@ from dossier.i18n import _
 from dossier.profiles.model import Component, Profile
 
 ANY_PAPER_CONFIDENCE = 0.8  # enough to count as present; the evidence says why
+COPY_CONFIDENCE = 0.9
+COPY_MATCH = 90.0  # ratio of two folded page texts: the same paper, scanned twice (original and its copy)
 TITLE_MATCH = 85.0  # partial_ratio of an accent-folded title against a heading line
 PHRASE_MATCH = 85.0
 HEAD_LINES = 12  # titles sit in the top part of a page, under the national header
@@ -105,6 +107,24 @@ def match_page(page: int, text: str, profile: Profile) -> PageMatch:
     return best
 
 
+def _copy_match(
+    number: int, text: str, profile: Profile, documents: list[Document], page_texts: list[str]
+) -> Document | None:
+    """A page repeating the text of a page filed under X, where a component is declared `copy_of = X`."""
+    folded = fold(text)
+    for component in profile.components:
+        if component.copy_of is None:
+            continue
+        for document in documents:
+            if document.component != component.copy_of:
+                continue
+            for page in document.pages:
+                if fuzz.ratio(folded, fold(page_texts[page - 1])) >= COPY_MATCH:
+                    evidence = _("trùng nội dung trang {page} ({id})").format(page=page, id=component.copy_of)
+                    return Document(component.id, (number,), COPY_CONFIDENCE, evidence)
+    return None
+
+
 def split_documents(page_texts: list[str], profile: Profile) -> tuple[Document, ...]:
     """Group pages into documents: a matched page starts one, a page without a heading continues one."""
     documents: list[Document] = []
@@ -112,6 +132,10 @@ def split_documents(page_texts: list[str], profile: Profile) -> tuple[Document, 
     for number, text in enumerate(page_texts, start=1):
         found = match_page(number, text, profile)
         previous = documents[-1] if documents else None
+        copy = _copy_match(number, text, profile, documents, page_texts) if text.strip() else None
+        if copy is not None and (found.component is None or found.component == copy.component):
+            documents.append(copy)
+            continue
         if found.component is None and not found.has_heading and previous is not None and text.strip():
             documents[-1] = Document(
                 previous.component, (*previous.pages, number), previous.confidence, previous.evidence

@@ -309,6 +309,7 @@ COMPONENT_KEYS: dict[str, tuple[Check, bool]] = {
     "one_of": (_text, False),
     "note": (_text, False),
     "any_paper": (_flag, False),
+    "copy_of": (_pattern(COMPONENT_ID_PATTERN, "TP01"), False),
     "titles": (_texts, False),
     "key_phrases": (_texts, False),
     "expected_fields": (_enums(ExpectedField), False),
@@ -430,6 +431,7 @@ class _Reader:
             one_of=values.get("one_of"),
             note=values.get("note"),
             any_paper=values.get("any_paper", False),
+            copy_of=values.get("copy_of"),
             hints=hints,
             max_age_days=values.get("max_age_days"),
             max_age_months=values.get("max_age_months"),
@@ -460,6 +462,15 @@ class _Reader:
                     name=name
                 )
                 self.problem((*where, "components", members[1], "requirement"), message)
+        ids = {c.id for c in components}
+        for index, component in enumerate(components):
+            if component.copy_of is not None and (
+                component.copy_of not in ids or component.copy_of == component.id
+            ):
+                message = _("copy_of {id} không phải một thành phần khác của thủ tục").format(
+                    id=component.copy_of
+                )
+                self.problem((*where, "components", index, "copy_of"), message)
 
     def check_overlaps(self, ordered: tuple[Profile, ...], in_file_order: list[Profile | None]) -> None:
         for earlier, later in pairwise(ordered):

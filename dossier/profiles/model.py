@@ -73,6 +73,9 @@ class Component:
     # the component can be any paper at all (chứng thực: the document to certify): a page that matches no
     # other component of the procedure is filed here for the officer to confirm, not left unclassified
     any_paper: bool = False
+    # the component is a copy of another one handed in with it (chứng thực: the copy to certify): a page
+    # repeating the text of that component's page is filed here
+    copy_of: str | None = None
     # how long the paper stays usable after the date printed on it (e.g. a certificate valid 6 months)
     max_age_days: int | None = None
     max_age_months: int | None = None

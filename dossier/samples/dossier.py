@@ -189,11 +189,25 @@ def make_dossier(
         components = [c for c in components if c.id not in drop]
     elif required and rng.random() < 0.5:
         components.remove(rng.choice(required))
+    # A copy to certify is handed in clipped behind its original and scans like it; without the original it
+    # cannot be told from one on a scan (the officer sees the paper), so it is only made with its original.
+    copies = {c.copy_of: c for c in components if c.copy_of is not None}
+    originals = [c for c in components if c.copy_of is None]
+    components = list(originals)
     documents: list[list[GenPage]] = []
-    for component in components:
+    for component in originals:
         pages = [GenPage(_first_page(component, rng), component.id)]
         if rng.random() < 0.4:
             pages.append(GenPage(_continuation_page(rng), component.id))
+        copy = copies.get(component.id)
+        if copy is not None:
+            copy_pages = [GenPage(p.image, copy.id) for p in pages]
+            if with_separators:
+                copy_pages.insert(
+                    0, GenPage(Image.fromarray(render_separator_sheet(profile, copy)), f"sep:{copy.id}")
+                )
+            pages += copy_pages
+            components.append(copy)
         if with_separators:
             sheet = Image.fromarray(render_separator_sheet(profile, component))
             pages.insert(0, GenPage(sheet, f"sep:{component.id}"))

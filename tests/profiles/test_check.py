@@ -193,3 +193,20 @@ def test_a_component_that_can_be_any_paper_takes_the_unmatched_pages() -> None:
     assert report.verdict is Verdict.complete
     birth_report = check_pages([STRAY], profile_for("1.001193"))
     assert birth_report.unclassified_pages == (1,)  # other procedures still set unmatched pages apart
+
+
+def test_a_page_repeating_the_original_is_its_copy() -> None:
+    certify = profile_for("2.000815")  # TP02 (the copy to certify) is declared copy_of TP01
+    photocopied = STRAY.replace("Diện tích", "Dien tich").replace("80 m2", "80 rn2")  # the copy, OCRed worse
+    other = HEADER + "BẰNG TỐT NGHIỆP TRUNG HỌC PHỔ THÔNG\nXếp loại: Khá"
+    report = check_pages([STRAY, photocopied, other], certify)
+    assert [(d.component, d.pages) for d in report.documents] == [
+        ("TP01", (1,)),
+        ("TP02", (2,)),
+        ("TP01", (3,)),
+    ]
+    assert "trang 1" in report.documents[1].evidence
+    assert report.verdict is Verdict.complete
+    # other procedures have no copy component: the same repeat is not filed as a copy
+    birth = check_pages([DECLARATION, DECLARATION], profile_for("1.001193"))
+    assert [d.component for d in birth.documents] == ["TP01", "TP01"]

@@ -282,3 +282,13 @@ def test_every_command_has_help_with_examples() -> None:
     for name, command in profiles.commands.items():
         assert isinstance(command, click.Command)
         assert "Ví dụ:" in (command.help or ""), name
+
+
+def test_copy_of_must_name_another_component(tmp_path: Path) -> None:
+    text = GOOD.replace('condition = "Khi có"\n', 'condition = "Khi có"\ncopy_of = "TP09"\n')
+    line, message = only_problem(write(tmp_path, text))
+    assert line == line_of(text, 'copy_of = "TP09"')
+    assert "TP09" in message
+    good = GOOD.replace('condition = "Khi có"\n', 'condition = "Khi có"\ncopy_of = "TP01"\n')
+    write(tmp_path, good)
+    assert profile_for("9.000001", date(2025, 7, 1), tmp_path).component("TP02").copy_of == "TP01"
