@@ -308,6 +308,7 @@ def _register_subgroups() -> None:
     from dossier.profiles.profiles_cli import profiles
     from dossier.profiles.separators_cli import separators
     from dossier.samples.commands import samples
+    from dossier.submit.portal.portal_cli import portal
 
     cli.add_command(samples)
     cli.add_command(due)
@@ -316,6 +317,7 @@ def _register_subgroups() -> None:
     cli.add_command(check)
     cli.add_command(notice)
     cli.add_command(separators)
+    cli.add_command(portal)
 
 
 _register_subgroups()

@@ -1,0 +1,380 @@
+"""The sandbox portal as a Starlette application: routes of the v1 contract (dossier/submit/openapi.yaml).
+
+Handlers are thin: check the token, parse and validate the request (`validation`), call one `PortalStore`
+method in a worker thread (SQLite and file I/O block), and turn the result into the contract's JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from dossier.i18n import _
+from dossier.profiles.deadlines import load_calendar
+from dossier.profiles.loader import load_catalogue
+from dossier.submit.portal.accesslog import AccessLog
+from dossier.submit.portal.faults import RAW_SEND_KEY, FaultInjector
+from dossier.submit.portal.model import ApiError, DossierView, FileState, Status
+from dossier.submit.portal.settings import PortalSettings
+from dossier.submit.portal.signatures import unsigned_reason
+from dossier.submit.portal.store import PortalStore
+from dossier.submit.portal.validation import (
+    DECIMAL,
+    check_file_name,
+    content_range,
+    idempotency_key,
+    parse_advance,
+    parse_create,
+    parse_json,
+    parse_since_filter,
+    parse_status_filter,
+    parse_supplement,
+)
+
+API_VERSION = "v1"
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def create_app(settings: PortalSettings) -> PortalApp:
+    """The portal over `settings.data_dir` (created 0700 if missing); the same data serves every restart."""
+    store = PortalStore(
+        settings.data_dir, load_catalogue(settings.profiles_dir), load_calendar(settings.calendar_dir)
+    )
+    if settings.require_signatures:
+        import pyhanko.sign.validation  # noqa: F401 - imported now, not on the first finalize (~0.3 s)
+    api = PortalApi(settings, store)
+    routes = [
+        Route("/v1/health", api.health, methods=["GET"]),
+        Route("/v1/oauth/token", api.oauth_token, methods=["POST"]),
+        _route("/v1/dossiers", GET=api.list_dossiers, POST=api.create_dossier),
+        _route("/v1/dossiers/{ref}", GET=api.get_dossier),
+        _route("/v1/dossiers/{ref}/files/{name:path}", GET=api.get_file, PUT=api.put_file),
+        _route("/v1/dossiers/{ref}/finalize", POST=api.finalize),
+        _route("/v1/dossiers/{ref}/supplement", POST=api.supplement),
+        _route("/v1/dossiers/{ref}/result", GET=api.result),
+        _route("/v1/dossiers/{ref}/result/{name:path}", GET=api.result_document),
+        _route("/v1/sandbox/dossiers/{ref}/advance", POST=api.advance),
+    ]
+    app = PortalApp(
+        routes=routes,
+        middleware=[Middleware(AccessLog, routes=routes), Middleware(FaultInjector, faults=settings.faults)],
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _server_error},
+    )
+    app.router.redirect_slashes = False  # a 307 to another URL is no answer the contract knows
+    app.state.store = store
+    return app
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _route(path: str, **handlers: Handler) -> Route:
+    """One route per path, so a 405 answer's `Allow` header lists every method the path has."""
+
+    async def dispatch(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method](request)
+
+    return Route(path, dispatch, methods=list(handlers))
+
+
+class PortalApp(Starlette):
+    """Starlette, keeping the server's own `send` in the scope: fault injection aborts its transport."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[RAW_SEND_KEY] = send
+        await super().__call__(scope, receive, send)
+
+
+class PortalApi:
+    def __init__(self, settings: PortalSettings, store: PortalStore) -> None:
+        self.settings = settings
+        self.store = store
+
+    # --- open endpoints -----------------------------------------------------------------------------------
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok", "version": API_VERSION})
+
+    async def oauth_token(self, request: Request) -> Response:
+        """OAuth2 client credentials (RFC 6749 §4.4): form fields, or the client in HTTP Basic."""
+        if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
+            raise ApiError(400, "invalid_request", _("Cần nội dung dạng application/x-www-form-urlencoded."))
+        form = parse_qs((await read_body(request, 8192)).decode("latin-1"), keep_blank_values=True)
+        field = {key: values[0] for key, values in form.items() if values}
+        if field.get("grant_type") != "client_credentials":
+            raise ApiError(400, "unsupported_grant_type", _("Chỉ hỗ trợ grant_type=client_credentials."))
+        client_id, client_secret = _basic_client(request) or (
+            field.get("client_id"),
+            field.get("client_secret"),
+        )
+        if not self._client_ok(client_id, client_secret):
+            raise ApiError(401, "invalid_client", _("Sai mã ứng dụng (client_id) hoặc khóa bí mật."))
+        token = secrets.token_urlsafe(32)
+        ttl = self.settings.token_ttl_seconds
+        await run_in_threadpool(self.store.save_token, _token_hash(token), str(client_id), time.time() + ttl)
+        document = {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
+        return JSONResponse(document, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+    def _client_ok(self, client_id: str | None, client_secret: str | None) -> bool:
+        expected_id, expected_secret = self.settings.client_id, self.settings.client_secret
+        if not (expected_id and expected_secret and client_id and client_secret):
+            return False
+        same_id = hmac.compare_digest(client_id.encode(), expected_id.encode())
+        return hmac.compare_digest(client_secret.encode(), expected_secret.encode()) and same_id
+
+    # --- dossiers -----------------------------------------------------------------------------------------
+
+    async def create_dossier(self, request: Request) -> Response:
+        await self.authorize(request)
+        key = idempotency_key(request.headers.get("idempotency-key"))
+        document = parse_json(await read_body(request, self.settings.max_json_bytes))
+        create = parse_create(document, self.settings.max_file_bytes)
+        view, created = await run_in_threadpool(self.store.create, create, key)
+        return JSONResponse(
+            dossier_document(view),
+            status_code=201 if created else 200,
+            headers={"Location": _status_url(view)},
+        )
+
+    async def list_dossiers(self, request: Request) -> Response:
+        await self.authorize(request)
+        status, since = _list_filters(request)
+        views = await run_in_threadpool(self.store.list_dossiers, status, since)
+        return JSONResponse({"items": [dossier_document(view) for view in views]})
+
+    async def get_dossier(self, request: Request) -> Response:
+        await self.authorize(request)
+        view = await run_in_threadpool(self.store.view, request.path_params["ref"])
+        return JSONResponse(dossier_document(view))
+
+    async def put_file(self, request: Request) -> Response:
+        await self.authorize(request)
+        name = check_file_name(request.path_params["name"])
+        span = content_range(request.headers.get("content-range"))
+        if span.length > self.settings.max_chunk_bytes:
+            raise ApiError(
+                413,
+                "chunk_too_large",
+                _("Mỗi lần gửi tối đa {limit} byte.").format(limit=self.settings.max_chunk_bytes),
+            )
+        data = await read_body(request, span.length, exact=True)
+        outcome = await run_in_threadpool(self.store.put_chunk, request.path_params["ref"], name, span, data)
+        if outcome.hash_mismatch:
+            raise ApiError(
+                422,
+                "hash_mismatch",
+                _(
+                    "SHA-256 của tệp {name} khác giá trị đã khai; dữ liệu đã bị hủy, hãy gửi lại từ đầu."
+                ).format(name=name),
+                received=0,
+            )
+        return JSONResponse(file_document(outcome.file))
+
+    async def get_file(self, request: Request) -> Response:
+        await self.authorize(request)
+        name = check_file_name(request.path_params["name"])
+        state = await run_in_threadpool(self.store.file_state, request.path_params["ref"], name)
+        return JSONResponse(file_document(state))
+
+    async def finalize(self, request: Request) -> Response:
+        await self.authorize(request)
+        check = _check_signed if self.settings.require_signatures else None
+        view = await run_in_threadpool(self.store.finalize, request.path_params["ref"], check)
+        return JSONResponse(dossier_document(view))
+
+    async def supplement(self, request: Request) -> Response:
+        await self.authorize(request)
+        document = parse_json(await read_body(request, self.settings.max_json_bytes))
+        supplement = parse_supplement(document, self.settings.max_file_bytes)
+        view = await run_in_threadpool(self.store.supplement, request.path_params["ref"], supplement)
+        return JSONResponse(dossier_document(view))
+
+    async def result(self, request: Request) -> Response:
+        await self.authorize(request)
+        view, documents = await run_in_threadpool(self.store.result, request.path_params["ref"])
+        base = _status_url(view)
+        return JSONResponse(
+            {
+                "status": status_document(view.status),
+                "documents": [
+                    {"name": d.name, "sha256": d.sha256, "url": f"{base}/result/{d.name}"} for d in documents
+                ],
+            }
+        )
+
+    async def result_document(self, request: Request) -> Response:
+        await self.authorize(request)
+        name = request.path_params["name"]
+        path = await run_in_threadpool(self.store.result_path, request.path_params["ref"], name)
+        return FileResponse(path, media_type="application/pdf", filename=name)
+
+    async def advance(self, request: Request) -> Response:
+        await self.authorize(request)
+        target, note = parse_advance(parse_json(await read_body(request, self.settings.max_json_bytes)))
+        view = await run_in_threadpool(self.store.advance, request.path_params["ref"], target, note)
+        return JSONResponse(dossier_document(view))
+
+    # --- auth ---------------------------------------------------------------------------------------------
+
+    async def authorize(self, request: Request) -> None:
+        """The static sandbox token or an unexpired token from /v1/oauth/token; anything else is 401."""
+        scheme, _space, token = request.headers.get("authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() == "bearer" and token:
+            static = self.settings.token
+            if static and hmac.compare_digest(token.encode(), static.encode()):
+                return
+            expires_at = await run_in_threadpool(self.store.token_expiry, _token_hash(token))
+            if expires_at is not None and expires_at > time.time():
+                return
+        raise ApiError(401, "unauthorized", _("Thiếu hoặc sai mã truy cập (Authorization: Bearer ...)."))
+
+
+async def read_body(request: Request, limit: int, exact: bool = False) -> bytes:
+    """The request body, refusing (413) more than `limit` bytes before reading them, or while streaming.
+
+    With `exact`, the body must be exactly `limit` bytes (a chunk matching its Content-Range): 422 otherwise.
+    """
+    declared = request.headers.get("content-length")
+    if declared is not None and DECIMAL.fullmatch(declared) and int(declared) > limit:
+        if exact:
+            raise _length_mismatch(int(declared), limit)
+        raise ApiError(413, "body_too_large", _("Nội dung yêu cầu vượt {limit} byte.").format(limit=limit))
+    parts: list[bytes] = []
+    size = 0
+    async for part in request.stream():
+        size += len(part)
+        if size > limit:
+            if exact:
+                raise _length_mismatch(size, limit)
+            raise ApiError(
+                413, "body_too_large", _("Nội dung yêu cầu vượt {limit} byte.").format(limit=limit)
+            )
+        parts.append(part)
+    if exact and size != limit:
+        raise _length_mismatch(size, limit)
+    return b"".join(parts)
+
+
+def _length_mismatch(length: int, expected: int) -> ApiError:
+    return ApiError(
+        422,
+        "bad_content_range",
+        _("Nội dung dài {length} byte nhưng Content-Range khai {expected} byte.").format(
+            length=length, expected=expected
+        ),
+    )
+
+
+def _check_signed(name: str, path: Path) -> None:
+    reason = unsigned_reason(path)
+    if reason is not None:
+        raise ApiError(
+            422,
+            "unsigned_file",
+            _("Tệp {name} không có chữ ký số hợp lệ: {reason}").format(name=name, reason=reason),
+            file=name,
+        )
+
+
+def _list_filters(request: Request) -> tuple[Status | None, datetime | None]:
+    params = request.query_params
+    return parse_status_filter(params.get("status")), parse_since_filter(params.get("since"))
+
+
+def _basic_client(request: Request) -> tuple[str, str] | None:
+    scheme, _space, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        client_id, _colon, secret = (
+            base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+        )
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return client_id, secret
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _status_url(view: DossierView) -> str:
+    return f"/v1/dossiers/{view.id}"
+
+
+def status_document(status: Status) -> dict[str, Any]:
+    return {"code": int(status), "name": status.label}
+
+
+def file_document(state: FileState) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "name": state.name,
+        "size": state.size,
+        "received": state.received,
+        "complete": state.complete,
+    }
+    if state.complete:
+        document["sha256"] = state.sha256
+    return document
+
+
+def dossier_document(view: DossierView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "idempotency_key": view.idempotency_key,
+        "code": view.code,
+        "status": status_document(view.status),
+        "procedure_code": view.procedure_code,
+        "received_at": view.received_at,
+        "appointment": view.appointment,
+        "status_url": _status_url(view),
+        "files": [
+            {
+                "name": f.name,
+                "component_code": f.component_code,
+                "size": f.size,
+                "sha256": f.sha256,
+                "received": f.received,
+                "complete": f.complete,
+            }
+            for f in view.files
+        ],
+        "history": [{"status": status_document(h.status), "at": h.at, "note": h.note} for h in view.history],
+    }
+
+
+async def _api_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ApiError)
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return JSONResponse(error.document(), status_code=error.status, headers=headers)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    codes = {404: "not_found", 405: "method_not_allowed"}
+    code = codes.get(error.status_code, "http_error")
+    document = {"error": {"code": code, "message": str(error.detail)}}
+    return JSONResponse(document, status_code=error.status_code, headers=error.headers)
+
+
+async def _server_error(request: Request, error: Exception) -> Response:
+    return JSONResponse({"error": {"code": "internal_error", "message": "internal error"}}, status_code=500)
