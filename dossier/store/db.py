@@ -74,8 +74,89 @@ M001_CODES = Migration(
     ),
 )
 
-# Append new steps at the end (m002_registry, m003_outbox, ...); never edit or reorder an applied one.
-MIGRATIONS: tuple[Migration, ...] = (M001_CODES,)
+M002_REGISTRY = Migration(
+    "m002_registry",
+    (
+        # One row per dossier folder; the citizen's ID number lives only here (file 0600), never in logs.
+        """CREATE TABLE dossiers (
+            id TEXT PRIMARY KEY,
+            folder TEXT NOT NULL UNIQUE,
+            procedure_code TEXT,
+            citizen_id TEXT,
+            state TEXT NOT NULL,
+            portal_code TEXT,
+            portal_status INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE dossier_files (
+            dossier_id TEXT NOT NULL REFERENCES dossiers (id),
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            component_code TEXT,
+            PRIMARY KEY (dossier_id, path)
+        )""",
+        # The append-only event log: each row carries the hash of the previous one.
+        """CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,
+            dossier_id TEXT,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            state TEXT,
+            details TEXT NOT NULL,
+            at TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""",
+        # The chain's head, updated in the same transaction as each append: catches a cut-off tail.
+        """CREATE TABLE event_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            count INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            hash TEXT NOT NULL
+        )""",
+    ),
+)
+
+M003_OUTBOX = Migration(
+    "m003_outbox",
+    (
+        # One submission waiting for (or delivered to) the portal; its idempotency key is set before sending.
+        """CREATE TABLE outbox (
+            id TEXT PRIMARY KEY,
+            dossier_id TEXT NOT NULL REFERENCES dossiers (id),
+            idempotency_key TEXT NOT NULL UNIQUE,
+            portal_url TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            state TEXT NOT NULL,
+            state_before TEXT NOT NULL,
+            portal_id TEXT,
+            portal_code TEXT,
+            appointment TEXT,
+            status_url TEXT,
+            portal_status INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            next_attempt_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX outbox_by_state ON outbox (state)",
+        """CREATE TABLE outbox_files (
+            outbox_id TEXT NOT NULL REFERENCES outbox (id),
+            name TEXT NOT NULL,
+            component_code TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            complete INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (outbox_id, name)
+        )""",
+    ),
+)
+
+# Append new steps at the end; never edit or reorder an applied one.
+MIGRATIONS: tuple[Migration, ...] = (M001_CODES, M002_REGISTRY, M003_OUTBOX)
 
 
 def open_db(path: Path | None = None, migrations: tuple[Migration, ...] = MIGRATIONS) -> sqlite3.Connection:
