@@ -235,6 +235,12 @@ def scan(
         assembled = assemble_components(out_dir, profile)
         if assembled.report.verdict is not Verdict.complete:  # a missing paper outweighs a failed source
             exit_code = VERDICT_EXIT[assembled.report.verdict]
+    from dossier.submit.registry import DossierState, note_dossier_event
+
+    details: dict[str, object] = {"pages": len(result.pages), "failed_sources": len(result.failed)}
+    if assembled is not None:
+        details["verdict"] = str(assembled.report.verdict)
+    note_dossier_event(out_dir, DossierState.scanned, details, procedure_code=procedure)
     if as_json:
         document = scan_result_document(result, int(exit_code))
         if assembled is not None:

@@ -27,6 +27,7 @@ from dossier.profiles.checklist import (
 )
 from dossier.profiles.loader import load_catalogue
 from dossier.profiles.validate import render_page, report_document, separator_marks, validate_report
+from dossier.submit.registry import DossierState, note_dossier_event
 
 CORRECTIONS_NAME = "corrections.json"
 _ASSIGN = re.compile(r"^(\d+)(?:-(\d+))?=([\w.-]+)$")
@@ -190,6 +191,8 @@ def check(
     marks = separator_marks(texts, profile, render)
     report = check_pages(texts, profile, _saved_assignments(dossier_dir, scan_sha256), marks)
     report, checks = validate_report(report, texts, render, on.date() if on else None)
+    details = {"verdict": str(report.verdict), "missing": [c.id for c in report.missing]}
+    note_dossier_event(dossier_dir, DossierState.checked, details, procedure_code=profile.code)
     unreadable = _unreadable_pages(dossier_dir)
     if as_json:
         document = report_document(report, checks) | {"unreadable_pages": unreadable}

@@ -7,6 +7,7 @@ masked; it never enters the event log.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import uuid
 from collections.abc import Iterable
@@ -22,6 +23,8 @@ from dossier.i18n import _
 from dossier.store.db import in_write_transaction
 from dossier.submit.eventlog import append_event, default_actor
 from dossier.submit.workspace import Workspace, resolve_workspace
+
+log = logging.getLogger(__name__)
 
 
 class DossierState(StrEnum):
@@ -259,3 +262,20 @@ def record_dossier_event(
                 procedure_code=procedure_code,
             ),
         )
+
+
+def note_dossier_event(
+    dossier_dir: Path,
+    state: DossierState,
+    details: dict[str, Any] | None = None,
+    *,
+    procedure_code: str | None = None,
+) -> bool:
+    """`record_dossier_event` for commands whose own work is done (scan, check, sign): a registry that cannot
+    take the event (a finished dossier rescanned, an unwritable home) is a warning, never a lost scan."""
+    try:
+        record_dossier_event(dossier_dir, state, details=details, procedure_code=procedure_code)
+    except (DossierError, sqlite3.Error, OSError) as error:
+        log.warning(_("Không ghi được vào sổ đăng ký hồ sơ: {reason}").format(reason=error))
+        return False
+    return True

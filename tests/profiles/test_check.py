@@ -135,6 +135,19 @@ def test_check_command_end_to_end(tmp_path: Path) -> None:
     assert checks["personal_id"]["ok"] and checks["personal_id"]["found"] == "048196******"  # masked
     assert checks["date"]["found"] == "2026-09-18"
 
+    from contextlib import closing
+
+    from dossier.submit.eventlog import read_events, verify_chain
+    from dossier.submit.registry import dossier_for_folder
+    from dossier.submit.workspace import resolve_workspace
+
+    with closing(resolve_workspace().connect()) as conn:  # scan and check noted the dossier in the registry
+        record = dossier_for_folder(conn, out)
+        assert record is not None and (record.state, record.procedure_code) == ("checked", "1.001193")
+        actions = [e.action for e in read_events(conn, record.id)]
+        assert actions[0] == "scanned" and actions[-1] == "checked" and "scanned" in actions[1:]
+        assert verify_chain(conn).ok
+
     unknown = runner.invoke(cli, ["check", str(out), "--procedure", "1.00119"], catch_exceptions=False)
     assert unknown.exit_code == ExitCode.config
     assert "1.001193" in unknown.output  # the nearest code is suggested
