@@ -46,6 +46,8 @@ test: install
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-auto} -q
 
+# the demo's registry, outbox and dossier codes live in demo-out, not in the user's home
+demo: export DOSSIER_HOME = $(CURDIR)/$(DEMO_DIR)/home
 demo: install
 	rm -rf $(DEMO_DIR)
 	$(BIN)/dossier samples make $(DEMO_DIR)/samples
@@ -58,7 +60,7 @@ demo: install
 	$(BIN)/dossier samples dossier $(DEMO_DIR)/khai-sinh --procedure 1.001193 --seed 2
 	$(BIN)/dossier scan $(DEMO_DIR)/khai-sinh --out $(DEMO_DIR)/hs-khai-sinh --procedure 1.001193 \
 		|| [ $$? -eq 12 ]  # 12: the stray page is shown to the officer for review
-	code=$$(DOSSIER_HOME=$(DEMO_DIR)/home $(BIN)/dossier code next --agency 000.00.06.H56)
+	code=$$($(BIN)/dossier code next --agency 000.00.06.H56)
 	stray=$$($(BIN)/python -c "import json; print(json.load(open('$(DEMO_DIR)/khai-sinh/truth.json'))['pages'].index('-') + 1)")
 	$(BIN)/dossier check $(DEMO_DIR)/hs-khai-sinh --procedure 1.001193 --assign $$stray=none --officer "Cán bộ mẫu"
 	$(BIN)/dossier notice receipt $(DEMO_DIR)/hs-khai-sinh --procedure 1.001193 --code $$code \
@@ -71,6 +73,29 @@ demo: install
 	$(BIN)/dossier notice supplement $(DEMO_DIR)/hs-thieu --procedure 1.001193 --code $$code \
 		--applicant-name "Người nộp mẫu" --out $(DEMO_DIR)/hs-thieu/phieu-bo-sung.pdf
 	@pdftotext $(DEMO_DIR)/hs-thieu/phieu-bo-sung.pdf - | grep -v '^$$' | head -30
+	@echo "== sign the complete dossier: a freshly generated TEST PKI (KHÔNG DÙNG THẬT) and a local timestamp service"
+	trap 'kill $$(jobs -p) 2>/dev/null || true' EXIT  # the PKI services and the portal stop with the demo
+	$(BIN)/dossier samples pki $(DEMO_DIR)/pki --serve --json > $(DEMO_DIR)/pki.json 2> $(DEMO_DIR)/pki.log &
+	for i in $$(seq 150); do grep -q "127.0.0.1" $(DEMO_DIR)/pki.log 2>/dev/null && break; sleep 0.2; done
+	pki() {  # one value of pki.json by its keys: pki signers officer p12
+		$(BIN)/python -c "import json, sys; d = json.load(open(sys.argv[1])); [d := d[k] for k in sys.argv[2:]]; print(d)" \
+			$(DEMO_DIR)/pki.json "$$@"
+	}
+	DOSSIER_P12_PASSWORD=$$(cat $$(pki password_file)) $(BIN)/dossier sign $(DEMO_DIR)/hs-khai-sinh \
+		--out $(DEMO_DIR)/da-ky --p12 $$(pki signers officer p12) --trust $$(pki root) \
+		--tsa $$(pki tsa_url) --level B-LT --agency "Ủy ban nhân dân xã mẫu (THỬ NGHIỆM)"
+	$(BIN)/dossier verify $(DEMO_DIR)/da-ky/*.pdf --trust $$(pki root)
+	@echo "== submit it to the sandbox portal on the citizen's behalf; the portal's code and appointment go on the receipt"
+	export DOSSIER_PORTAL_SERVER_TOKEN=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(24))")
+	$(BIN)/dossier portal serve --port 0 --data $(DEMO_DIR)/portal > $(DEMO_DIR)/portal.url 2> $(DEMO_DIR)/portal.log &
+	for i in $$(seq 100); do [ -s $(DEMO_DIR)/portal.url ] && break; sleep 0.1; done
+	printf '%s\n' '{"id_number": "001203012345", "full_name": "Người Nộp Mẫu", "phone": "0912345678",' \
+		'"consent_reference": "DONG-Y-MAU-0001"}' > $(DEMO_DIR)/cong-dan.json
+	chmod 600 $(DEMO_DIR)/cong-dan.json
+	DOSSIER_PORTAL_TOKEN=$$DOSSIER_PORTAL_SERVER_TOKEN $(BIN)/dossier submit \
+		$(DEMO_DIR)/da-ky --portal $$(head -1 $(DEMO_DIR)/portal.url) --citizen-file $(DEMO_DIR)/cong-dan.json \
+		--agency 000.00.06.H56 --officer mot-cua.mau
+	@pdftotext -l 1 $(DEMO_DIR)/da-ky/giay-tiep-nhan.pdf - | grep -v '^$$' | head -12
 
 bench: system-deps $(VENV)/.installed-bench venv
 	$(BIN)/python bench/scan_vs_ocrmypdf.py

@@ -314,6 +314,7 @@ def _register_subgroups() -> None:
     from dossier.profiles.profiles_cli import profiles
     from dossier.profiles.separators_cli import separators
     from dossier.samples.commands import samples
+    from dossier.signing.sign_cli import sign, tokens
     from dossier.signing.verify_cli import audit, verify
     from dossier.submit.portal.portal_cli import portal
     from dossier.submit.submit_cli import log, outbox, status, submit, sync
@@ -326,6 +327,8 @@ def _register_subgroups() -> None:
     cli.add_command(notice)
     cli.add_command(separators)
     cli.add_command(portal)
+    cli.add_command(sign)
+    cli.add_command(tokens)
     cli.add_command(verify)
     cli.add_command(audit)
     for command in (submit, sync, outbox, status, log):

@@ -116,3 +116,12 @@ def dossier_command(directory: Path, code: str, drop: tuple[str, ...], strays: i
             n=len(paths), code=code, dir=directory
         )
     )
+
+
+def _add_pki_command() -> None:
+    from dossier.samples.pki import pki_command
+
+    samples.add_command(pki_command)
+
+
+_add_pki_command()

@@ -1,0 +1,73 @@
+"""Which PDFs a `dossier sign` call means, and where each signed copy goes (same name under --out)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dossier.errors import ConfigError, InputFileError
+from dossier.i18n import _
+
+MANIFEST = "manifest.json"
+SCAN = "scan.pdf"
+
+
+@dataclass(frozen=True)
+class SignJob:
+    source: Path
+    output: Path
+
+
+def dossier_pdfs(folder: Path) -> tuple[Path, ...]:
+    """A dossier folder's component PDFs (TPxx.pdf, chua-xep-loai.pdf), or scan.pdf when it has none;
+    any other folder: its PDF files, sorted by name."""
+    manifest = folder / MANIFEST
+    if manifest.is_file():
+        try:
+            document = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise InputFileError(_("manifest.json hỏng: {reason}").format(reason=error), manifest) from error
+        components = [folder / c["path"] for c in document.get("components", []) if c.get("path")]
+        if components:
+            missing = [p for p in components if not p.is_file()]
+            if missing:
+                raise InputFileError(_("Thiếu tệp thành phần ghi trong manifest.json."), missing[0])
+            return tuple(components)
+        if (folder / SCAN).is_file():
+            return (folder / SCAN,)
+    pdfs = tuple(sorted(p for p in folder.iterdir() if p.suffix.lower() == ".pdf" and p.is_file()))
+    if not pdfs:
+        raise InputFileError(_("Thư mục không có tệp PDF nào để ký."), folder)
+    return pdfs
+
+
+def plan_jobs(arguments: Sequence[Path], out_dir: Path) -> tuple[SignJob, ...]:
+    """One job per PDF; two inputs with the same name, or an output over its input, are refused up front."""
+    sources: list[Path] = []
+    for argument in arguments:
+        if argument.is_dir():
+            sources.extend(dossier_pdfs(argument))
+        elif argument.is_file():
+            sources.append(argument)
+        else:
+            raise InputFileError(_("Không tìm thấy tệp hoặc thư mục."), argument)
+    jobs: list[SignJob] = []
+    by_name: dict[str, Path] = {}
+    for source in sources:
+        if source.name in by_name:
+            if by_name[source.name].resolve() == source.resolve():
+                continue
+            raise ConfigError(
+                _(
+                    "Hai tệp cùng tên {name} ({first} và {second}) sẽ ghi đè nhau trong --out: "
+                    "ký riêng từng lần."
+                ).format(name=source.name, first=by_name[source.name], second=source)
+            )
+        output = out_dir / source.name
+        if output.resolve() == source.resolve():
+            raise ConfigError(_("--out không được là thư mục chứa tệp gốc (sẽ ghi đè bản chưa ký)."), source)
+        by_name[source.name] = source
+        jobs.append(SignJob(source, output))
+    return tuple(jobs)
