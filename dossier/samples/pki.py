@@ -337,6 +337,7 @@ def write_test_pki(
     """
     from certomancer.registry import CertLabel, CertomancerConfig
 
+    directory = directory.absolute()  # the server runs in this folder: paths inside must not be relative
     port = port if port is not None else free_port()
     password = p12_password if p12_password is not None else secrets.token_urlsafe(18)
     make_private_dir(directory)

@@ -93,3 +93,18 @@ def test_tokens_hold_the_officer_key(softhsm_tokens: SoftHsmTokens) -> None:
             assert [k[pkcs11.Attribute.LABEL] for k in keys] == [key_label]
             certs = list(session.get_objects({pkcs11.Attribute.CLASS: pkcs11.ObjectClass.CERTIFICATE}))
             assert len(certs) == 3  # the officer's, the intermediate's and the root's
+
+
+def test_a_pki_written_to_a_relative_folder_serves(
+    test_pki: TestPki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`dossier samples pki ./pki-thu --serve` as the demo runs it: the server starts inside that folder."""
+    from datetime import UTC, datetime
+
+    from dossier.samples.pki import running_pki_server, write_test_pki
+
+    monkeypatch.chdir(tmp_path)
+    relative = write_test_pki(Path("pki-thu"), now=datetime.now(UTC), reuse_keys_from=test_pki)
+    assert relative.directory.is_absolute() and relative.root.is_file()
+    with running_pki_server(relative):
+        assert ocsp_status(relative, "officer") == "good"
