@@ -29,8 +29,8 @@ def config_path() -> Path:
 
 def load_config(path: Path | None = None) -> dict[str, Any]:
     """The whole configuration as a dict; an absent default file is an empty configuration."""
-    explicit = path is not None or bool(os.environ.get(CONFIG_ENV, "").strip())
     path = path if path is not None else config_path()
+    explicit = path != dossier_home() / CONFIG_NAME  # a file named by $DOSSIER_CONFIG or a caller must exist
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

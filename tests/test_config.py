@@ -50,3 +50,8 @@ def test_paths_in_the_file_are_relative_to_it(tmp_path: Path, monkeypatch: pytes
     assert config_section("signing") == {"trust": ["roots/vn.pem"]}
     assert resolve_config_path("roots/vn.pem") == tmp_path / "etc" / "roots" / "vn.pem"
     assert resolve_config_path("/abs/x.pem") == Path("/abs/x.pem")
+
+
+def test_the_default_file_may_be_absent_even_when_named(dossier_home: Path) -> None:
+    assert load_config(dossier_home / "config.toml") == {}
+    assert config_section("portal", config_path()) == {}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.errors import ConfigError, InputFileError
+from dossier.fsutil import atomic_write_bytes
 from dossier.i18n import _
 
 MANIFEST = "manifest.json"
@@ -71,3 +72,13 @@ def plan_jobs(arguments: Sequence[Path], out_dir: Path) -> tuple[SignJob, ...]:
         by_name[source.name] = source
         jobs.append(SignJob(source, output))
     return tuple(jobs)
+
+
+def carry_manifest(arguments: Sequence[Path], out_dir: Path) -> Path | None:
+    """When one dossier folder was signed, copy its manifest.json beside the signed copies: the signed folder
+    is then a dossier of its own (the procedure and the checklist travel with it to `dossier submit`)."""
+    if len(arguments) != 1 or not (arguments[0] / MANIFEST).is_file():
+        return None
+    target = out_dir / MANIFEST
+    atomic_write_bytes(target, (arguments[0] / MANIFEST).read_bytes())
+    return target

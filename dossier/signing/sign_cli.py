@@ -15,7 +15,7 @@ from dossier.errors import ConfigError
 from dossier.i18n import _
 from dossier.render import print_json, stdout_console
 from dossier.signing.appearance import StampSpec
-from dossier.signing.inputs import plan_jobs
+from dossier.signing.inputs import carry_manifest, plan_jobs
 from dossier.signing.keys import (
     KeySelector,
     P12Source,
@@ -146,6 +146,11 @@ def sign(ctx: click.Context, inputs: tuple[Path, ...], out_dir: Path, **options:
     trust_roots = load_trust_roots(options["trust"])
     with open_signer(source) as key, batch_progress(len(jobs)) as progress:
         result = sign_batch(jobs, out_dir, request, key, trust_roots, progress)
+    if result.files and not result.failed and carry_manifest(inputs, out_dir) is not None:
+        from dossier.submit.registry import DossierState, note_dossier_event
+
+        details = {"files": len(result.files), "level": str(result.level_reached), "from": inputs[0].name}
+        note_dossier_event(out_dir, DossierState.signed, details)
     if options["as_json"]:
         print_json(batch_document(result))
     else:

@@ -120,8 +120,16 @@ def _signature_row(name: str, sig: SignatureVerification) -> list[str | Text]:
     ]
 
 
-def print_verifications(results: Sequence[FileVerification]) -> None:
+def _table_console() -> Console:
+    """Wide enough for ten columns when printing to a file or a pipe (rich would assume 80)."""
     console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 160)
+    return console
+
+
+def print_verifications(results: Sequence[FileVerification]) -> None:
+    console = _table_console()
     table = Table(title=_("Kết quả kiểm tra chữ ký số"), show_lines=True)
     for header in (
         _("Tệp"),
@@ -210,7 +218,7 @@ def _progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
 
 
 def print_audit(result: AuditResult) -> None:
-    console = Console(highlight=False, soft_wrap=False)
+    console = _table_console()
     summary = result.summary
     table = Table(title=_("Kiểm tra {root}: {n} tệp").format(root=result.root, n=summary.total))
     for header in ("TOTAL-PASSED", "INDETERMINATE", "TOTAL-FAILED", _("Không có chữ ký")):

@@ -185,12 +185,22 @@ def test_dossier_folder_means_its_component_files(test_pki: TestPki, tmp_path: P
     out = tmp_path / "signed"
     result = run_cli(sign_args(test_pki, [folder], out, "--level", "B-B", "--json"), env=P12_ENV)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["TP01.pdf", "chua-xep-loai.pdf"]
+    # the manifest travels with the signed copies: the signed folder is a dossier of its own
+    assert sorted(p.name for p in out.iterdir()) == ["TP01.pdf", "chua-xep-loai.pdf", "manifest.json"]
+    assert (out / "manifest.json").read_bytes() == (folder / "manifest.json").read_bytes()
+    from contextlib import closing
+
+    from dossier.submit.registry import dossier_for_folder
+    from dossier.submit.workspace import resolve_workspace
+
+    with closing(resolve_workspace().connect()) as conn:
+        record = dossier_for_folder(conn, out)
+    assert record is not None and record.state == "signed"
 
     (folder / "manifest.json").write_text(json.dumps({"files": []}))  # scanned without a procedure
     result = run_cli(sign_args(test_pki, [folder], tmp_path / "scan-only", "--level", "B-B"), env=P12_ENV)
     assert result.exit_code == 0
-    assert [p.name for p in (tmp_path / "scan-only").iterdir()] == ["scan.pdf"]
+    assert sorted(p.name for p in (tmp_path / "scan-only").iterdir()) == ["manifest.json", "scan.pdf"]
 
 
 def test_same_name_twice_is_refused_up_front(test_pki: TestPki, tmp_path: Path) -> None:
