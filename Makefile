@@ -100,6 +100,8 @@ demo: install
 bench: system-deps $(VENV)/.installed-bench venv
 	$(BIN)/python bench/scan_vs_ocrmypdf.py
 	$(BIN)/python bench/classify.py
+	$(BIN)/python bench/sign_vs_pyhanko.py
+	$(BIN)/python bench/submit.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) bench/out .pytest_cache

@@ -88,7 +88,12 @@ def _roots(trust: Sequence[Path]) -> tuple:
 
 
 def _when(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else "—"
+    """Vietnam time with its offset, as Vietnamese signature conventions write it (ISO 8601, +07:00)."""
+    if value is None:
+        return "—"
+    from dossier.profiles.deadlines import to_vietnam_time
+
+    return to_vietnam_time(value).isoformat(timespec="seconds")
 
 
 def _mark(value: bool) -> Text:

@@ -37,6 +37,7 @@ def test_good_files_exit_0_with_a_table(samples: SignedSet, test_pki: TestPki) -
     code, out, _err = run(samples.b_lt, samples.two_signatures, "--trust", test_pki.root)
     assert code == ExitCode.ok
     assert "Cán Bộ Thử Nghiệm" in out and "TOTAL-PASSED" in out and "B-LT" in out
+    assert "+07:00" in out  # signing times in Vietnam time with the offset, ISO 8601
     assert "Signature2" in out  # both signatures of the second file have a row
 
 
