@@ -1,1 +1,5 @@
-"""Portal client, outbox and sandbox portal: not built yet, see issue 5."""
+"""Submission: the local registry and its event log, the durable outbox, the portal client and the sandbox portal.
+
+A dossier is snapshotted into the outbox and committed with its idempotency key before anything is sent, so a
+crash, a lost answer or a dropped connection never loses it nor files it twice (sync.py, outbox.py, rest.py).
+"""
