@@ -141,39 +141,43 @@ def issue_code(
     numbers: the transaction takes the write lock before reading the counter.
     """
     agency = validate_agency(agency, policy)
-    day = reception_day(when)
     if isinstance(target, sqlite3.Connection):
-        return _issue(target, agency, day, when, policy)
+        return _issue(target, agency, when, policy)
     with closing(open_db(Path(target))) as conn:
-        return _issue(conn, agency, day, when, policy)
+        return _issue(conn, agency, when, policy)
 
 
-def _issue(
-    conn: sqlite3.Connection, agency: str, day: date, when: datetime, policy: CodePolicy
+def _issue(conn: sqlite3.Connection, agency: str, when: datetime, policy: CodePolicy) -> DossierCode:
+    return in_write_transaction(conn, lambda: issue_code_in_transaction(conn, agency, when, policy))
+
+
+def issue_code_in_transaction(
+    conn: sqlite3.Connection, agency: str, when: datetime, policy: CodePolicy = DEFAULT_POLICY
 ) -> DossierCode:
-    def read_and_increment() -> DossierCode:
-        row = conn.execute(
-            "SELECT last_sequence FROM code_counters WHERE agency = ? AND day = ?", (agency, day.isoformat())
-        ).fetchone()
-        sequence = policy.start if row is None else max(row[0] + 1, policy.start)
-        if sequence > MAX_SEQUENCE:
-            raise SequenceExhaustedError(
-                _("Cơ quan {agency} đã cấp hết 9999 mã hồ sơ của ngày {day} (mã chỉ có 4 chữ số).").format(
-                    agency=agency, day=f"{day:%d/%m/%Y}"
-                ),
-                hint=_("Không cấp thêm được mã trong ngày cho cơ quan này; hãy báo quản trị hệ thống."),
-            )
-        code = DossierCode(agency=agency, day=day, sequence=sequence)
-        conn.execute(
-            """INSERT INTO code_counters (agency, day, last_sequence) VALUES (?, ?, ?)
-               ON CONFLICT (agency, day) DO UPDATE SET last_sequence = excluded.last_sequence""",
-            (agency, day.isoformat(), sequence),
+    """`issue_code` for a caller that already holds the write transaction (BEGIN IMMEDIATE), so the code
+    commits together with the caller's other writes (the sandbox portal: code and new status) or not at all.
+    `agency` must already be validated."""
+    day = reception_day(when)
+    row = conn.execute(
+        "SELECT last_sequence FROM code_counters WHERE agency = ? AND day = ?", (agency, day.isoformat())
+    ).fetchone()
+    sequence = policy.start if row is None else max(row[0] + 1, policy.start)
+    if sequence > MAX_SEQUENCE:
+        raise SequenceExhaustedError(
+            _("Cơ quan {agency} đã cấp hết 9999 mã hồ sơ của ngày {day} (mã chỉ có 4 chữ số).").format(
+                agency=agency, day=f"{day:%d/%m/%Y}"
+            ),
+            hint=_("Không cấp thêm được mã trong ngày cho cơ quan này; hãy báo quản trị hệ thống."),
         )
-        conn.execute(
-            """INSERT INTO dossier_codes (code, agency, day, sequence, received_at, issued_at)
-               VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))""",
-            (code.text, agency, day.isoformat(), sequence, when.isoformat()),
-        )
-        return code
-
-    return in_write_transaction(conn, read_and_increment)
+    code = DossierCode(agency=agency, day=day, sequence=sequence)
+    conn.execute(
+        """INSERT INTO code_counters (agency, day, last_sequence) VALUES (?, ?, ?)
+           ON CONFLICT (agency, day) DO UPDATE SET last_sequence = excluded.last_sequence""",
+        (agency, day.isoformat(), sequence),
+    )
+    conn.execute(
+        """INSERT INTO dossier_codes (code, agency, day, sequence, received_at, issued_at)
+           VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))""",
+        (code.text, agency, day.isoformat(), sequence, when.isoformat()),
+    )
+    return code

@@ -16,14 +16,14 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from dossier.fsutil import FILE_MODE, atomic_write_bytes, make_private_dir
 from dossier.i18n import _
 from dossier.profiles.deadlines import VIETNAM_TZ, WorkingCalendar, to_vietnam_time
 from dossier.profiles.loader import Catalogue
-from dossier.store.codes import MAX_SEQUENCE, DossierCode, reception_day
+from dossier.store.codes import DossierCode, SequenceExhaustedError, issue_code_in_transaction
 from dossier.store.db import M001_CODES, Migration, in_write_transaction, open_db
 from dossier.submit.portal.model import (
     ALLOWED_ADVANCES,
@@ -565,34 +565,12 @@ def _require_complete(view: DossierView) -> None:
 
 
 def _issue_code(conn: sqlite3.Connection, agency: str, received: datetime) -> DossierCode:
-    """The next code of `agency` for the reception day, inside the caller's write transaction.
-
-    The same counter tables and rules as `dossier.store.codes.issue_code` (which opens its own
-    transaction): here the code must commit together with the dossier's new status, or not at all.
-    """
-    day: date = reception_day(received)
-    row = conn.execute(
-        "SELECT last_sequence FROM code_counters WHERE agency = ? AND day = ?", (agency, day.isoformat())
-    ).fetchone()
-    sequence = 1 if row is None else row[0] + 1
-    if sequence > MAX_SEQUENCE:
-        raise ApiError(
-            503,
-            "sequence_exhausted",
-            _("Cơ quan {agency} đã cấp hết 9999 mã hồ sơ của ngày {day}.").format(agency=agency, day=day),
-        )
-    code = DossierCode(agency=agency, day=day, sequence=sequence)
-    conn.execute(
-        """INSERT INTO code_counters (agency, day, last_sequence) VALUES (?, ?, ?)
-           ON CONFLICT (agency, day) DO UPDATE SET last_sequence = excluded.last_sequence""",
-        (agency, day.isoformat(), sequence),
-    )
-    conn.execute(
-        """INSERT INTO dossier_codes (code, agency, day, sequence, received_at, issued_at)
-           VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))""",
-        (code.text, agency, day.isoformat(), sequence, received.isoformat()),
-    )
-    return code
+    """The next code of `agency` for the reception day, inside the caller's write transaction: the code
+    commits together with the dossier's new status, or not at all."""
+    try:
+        return issue_code_in_transaction(conn, agency, received)
+    except SequenceExhaustedError as error:
+        raise ApiError(503, "sequence_exhausted", error.message) from error
 
 
 def _file_state(row: sqlite3.Row) -> FileState:
