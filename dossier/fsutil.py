@@ -22,7 +22,8 @@ def make_private_dir(path: Path) -> Path:
     return path
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file's or a folder's entries to disk (best effort: some filesystems refuse a folder fsync)."""
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -48,7 +49,7 @@ def atomic_writer(path: Path, mode: str = "wb") -> Iterator[IO]:
         os.fsync(tmp.fileno())
         tmp.close()
         tmp_path.replace(path)
-        _fsync_dir(path.parent)
+        fsync_path(path.parent)
     except BaseException:
         tmp.close()
         tmp_path.unlink(missing_ok=True)
@@ -82,14 +83,14 @@ def replace_dir(staging: Path, target: Path) -> None:
     The old `target` is renamed aside, the new one renamed in, then the old one deleted: a crash leaves
     either the old complete folder or the new complete one (plus a `.old` folder to clean up).
     """
-    _fsync_dir(staging)
+    fsync_path(staging)
     old = target.with_name(f".{target.name}.old")
     if old.exists():
         shutil.rmtree(old)
     if target.exists():
         target.replace(old)
     staging.replace(target)
-    _fsync_dir(target.parent)
+    fsync_path(target.parent)
     if old.exists():
         shutil.rmtree(old)
 

@@ -9,7 +9,6 @@ committed, so a process killed anywhere resumes where the portal says it stopped
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -25,7 +24,7 @@ from typing import Any
 
 from dossier.console import redact
 from dossier.errors import InputFileError, OutputError
-from dossier.fsutil import FILE_MODE, atomic_write_text, make_private_dir
+from dossier.fsutil import FILE_MODE, atomic_write_text, fsync_path, make_private_dir, sha256_file
 from dossier.i18n import _
 from dossier.store.db import in_write_transaction
 from dossier.submit.adapter import SubmissionMetadata
@@ -191,23 +190,6 @@ def safe_error_text(text: str) -> str:
 # --- putting a submission into the outbox ---
 
 
-def _fsync_path(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _hash_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _snapshot(file: PackageFile, target: Path) -> None:
     """Put a verified snapshot of `file` at `target`.
 
@@ -246,12 +228,12 @@ def _write_payload(directory: Path, package: SubmissionPackage, new_parent: bool
     files_dir = make_private_dir(directory / FILES_DIR)
     for file in package.files:
         _snapshot(file, files_dir / file.entry.name)
-    _fsync_path(files_dir)
+    fsync_path(files_dir)
     text = json.dumps(package.metadata.to_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     atomic_write_text(directory / METADATA_NAME, text)
-    _fsync_path(directory.parent)
+    fsync_path(directory.parent)
     if new_parent:
-        _fsync_path(directory.parent.parent)
+        fsync_path(directory.parent.parent)
 
 
 def _registered_files(package: SubmissionPackage) -> tuple[RegisteredFile, ...]:
@@ -384,7 +366,7 @@ def verify_payload(workspace: Workspace, item: OutboxItem) -> None:
             size = path.stat().st_size
         except OSError as error:
             raise OutboxTamperedError(_("Tệp trong hàng đợi đã mất."), path) from error
-        if size != file.size or _hash_of(path) != file.sha256:
+        if size != file.size or sha256_file(path) != file.sha256:
             raise OutboxTamperedError(
                 _("Tệp trong hàng đợi đã bị thay đổi (SHA-256 khác lúc xếp hàng): không gửi."),
                 path,

@@ -19,7 +19,7 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
-from dossier.fsutil import FILE_MODE, atomic_write_bytes, make_private_dir
+from dossier.fsutil import FILE_MODE, atomic_write_bytes, make_private_dir, sha256_file
 from dossier.i18n import _
 from dossier.profiles.deadlines import VIETNAM_TZ, WorkingCalendar, to_vietnam_time
 from dossier.profiles.loader import Catalogue
@@ -42,7 +42,6 @@ from dossier.submit.portal.model import (
 )
 
 DB_NAME = "portal.sqlite3"
-HASH_BLOCK = 1 << 20
 
 M002_PORTAL = Migration(
     "m002_portal",
@@ -290,7 +289,7 @@ class PortalStore:
             # counts as complete. After a power cut, bytes the database counted but the disk lost make the
             # final hash differ, and the file is discarded and sent again; it is never accepted damaged.
             _fsync_file(path)
-            if _sha256_of(path) == row["sha256"]:
+            if sha256_file(path) == row["sha256"]:
                 complete = True
             else:
                 _write_at(path, 0, b"")
@@ -615,11 +614,3 @@ def _fsync_file(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(HASH_BLOCK), b""):
-            digest.update(block)
-    return digest.hexdigest()
