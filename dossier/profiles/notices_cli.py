@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from datetime import datetime
@@ -11,7 +10,8 @@ from typing import Any
 
 import click
 
-from dossier.errors import ConfigError, InputFileError
+from dossier.citizen import read_citizen_file
+from dossier.errors import ConfigError
 from dossier.i18n import _
 from dossier.profiles.deadlines import to_vietnam_time
 from dossier.profiles.loader import load_catalogue
@@ -66,7 +66,10 @@ def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--applicant-file",
             type=click.Path(path_type=Path, dir_okay=False),
-            help=_('Tệp JSON của người nộp (quyền 0600): {"full_name": "...", "address": "..."}.'),
+            help=_(
+                "Tệp JSON của người nộp, quyền 0600 (như --citizen-file của `dossier submit`):"
+                ' {"full_name": "...", "address": "..."}.'
+            ),
         ),
         click.option("--agency-name", default="", help=_("Tên cơ quan (mặc định: cơ quan của thủ tục).")),
         click.option(
@@ -87,24 +90,11 @@ def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def read_applicant_file(path: Path) -> dict[str, str]:
-    """The applicant's name and address from a JSON file, so they stay off the command line."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise InputFileError(
-            _("Không đọc được tệp người nộp: {reason}").format(reason=error), path=path
-        ) from error
-    if not isinstance(data, dict) or not isinstance(data.get("full_name", ""), str):
-        raise InputFileError(_('Tệp người nộp cần dạng {"full_name": "...", "address": "..."}.'), path=path)
-    return {key: str(data.get(key, "")).strip() for key in ("full_name", "address")}
-
-
 def _applicant(values: dict[str, Any]) -> tuple[str, str]:
     name, address = values["applicant_name"].strip(), values["address"].strip()
     if values["applicant_file"] is not None:
-        from_file = read_applicant_file(values["applicant_file"])
-        name, address = name or from_file["full_name"], address or from_file["address"]
+        from_file = read_citizen_file(values["applicant_file"])
+        name, address = name or from_file.get("full_name", ""), address or from_file.get("address", "")
     if not name:
         name = click.prompt(_("Họ tên người nộp hồ sơ")).strip()
     return name, address

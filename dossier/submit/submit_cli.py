@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.table import Table
 
+from dossier.citizen import read_citizen_file
 from dossier.console import stderr_console
-from dossier.errors import ConfigError, ExitCode, InputFileError
+from dossier.errors import ConfigError, ExitCode
 from dossier.i18n import _
 from dossier.render import print_json, stdout_console
 from dossier.submit.adapter import Citizen
@@ -171,28 +171,6 @@ def byte_progress(total: int, quiet: bool, label: str) -> Iterator[Callable[[int
 
 
 # --- the citizen's data: file, options, prompt ---
-
-
-def read_citizen_file(path: Path) -> dict[str, str]:
-    """A JSON object of the citizen's data; refused if others can read it (it holds personal data)."""
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise InputFileError(
-            _("Không đọc được tệp thông tin công dân: {reason}").format(reason=error), path
-        ) from error
-    if mode & 0o077:
-        raise InputFileError(_("Tệp thông tin công dân phải chỉ chủ sở hữu đọc được (chmod 600)."), path)
-    keys = {"id_number", "full_name", "phone", "email", "consent_reference"}
-    if not isinstance(document, dict) or set(document) - keys:
-        raise InputFileError(
-            _("Tệp thông tin công dân phải là đối tượng JSON với các khóa: {keys}").format(
-                keys=", ".join(sorted(keys))
-            ),
-            path,
-        )
-    return {k: str(v) for k, v in document.items() if v is not None}
 
 
 def gather_citizen(

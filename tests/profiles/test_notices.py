@@ -322,6 +322,12 @@ def test_the_applicant_name_can_stay_off_the_command_line(folder: Path, tmp_path
     applicant.write_text(
         json.dumps({"full_name": APPLICANT, "address": "Thôn 3, Hòa Tiến"}), encoding="utf-8"
     )
+    applicant.chmod(0o644)
+    readable = runner.invoke(
+        cli, _args_without_name("receipt", folder, folder / "a.pdf", "--applicant-file", str(applicant))
+    )
+    assert readable.exit_code == ExitCode.input_file and "chmod 600" in readable.output  # personal data
+    applicant.chmod(0o600)
     from_file = runner.invoke(
         cli, _args_without_name("receipt", folder, folder / "a.pdf", "--applicant-file", str(applicant))
     )
