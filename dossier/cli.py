@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.text import Text
@@ -59,7 +61,23 @@ def _verbosity(ctx: click.Context) -> int:
 
 
 class DossierGroup(click.Group):
-    """The one funnel from exceptions to messages and exit codes, for every subcommand."""
+    """The one funnel from exceptions to messages and exit codes, for every subcommand.
+
+    `lazy_commands` maps a command name to "module:attribute", imported when the command is first asked for.
+    """
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: dict[str, str] = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            module_name, attribute = self.lazy_commands[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module_name), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -306,36 +324,28 @@ def devices(as_json: bool) -> None:
         stdout_console.print(Text.assemble((cap.device, "bold"), "  ", details))
 
 
-def _register_subgroups() -> None:
-    from dossier.codes_cli import code
-    from dossier.profiles.check_cli import check
-    from dossier.profiles.commands import due
-    from dossier.profiles.notices_cli import notice
-    from dossier.profiles.profiles_cli import profiles
-    from dossier.profiles.separators_cli import separators
-    from dossier.samples.commands import samples
-    from dossier.signing.sign_cli import sign, tokens
-    from dossier.signing.verify_cli import audit, verify
-    from dossier.submit.portal.portal_cli import portal
-    from dossier.submit.submit_cli import log, outbox, status, submit, sync
-
-    cli.add_command(samples)
-    cli.add_command(due)
-    cli.add_command(code)
-    cli.add_command(profiles)
-    cli.add_command(check)
-    cli.add_command(notice)
-    cli.add_command(separators)
-    cli.add_command(portal)
-    cli.add_command(sign)
-    cli.add_command(tokens)
-    cli.add_command(verify)
-    cli.add_command(audit)
-    for command in (submit, sync, outbox, status, log):
-        cli.add_command(command)
-
-
-_register_subgroups()
+# Subcommands living in their own modules, imported only when used: `dossier due` need not load pyHanko,
+# reportlab and OpenCV first (scripts call the CLI once per file, so start-up time adds up).
+LAZY_COMMANDS: dict[str, str] = {
+    "samples": "dossier.samples.commands:samples",
+    "due": "dossier.profiles.commands:due",
+    "code": "dossier.codes_cli:code",
+    "profiles": "dossier.profiles.profiles_cli:profiles",
+    "check": "dossier.profiles.check_cli:check",
+    "notice": "dossier.profiles.notices_cli:notice",
+    "separators": "dossier.profiles.separators_cli:separators",
+    "sign": "dossier.signing.sign_cli:sign",
+    "tokens": "dossier.signing.sign_cli:tokens",
+    "verify": "dossier.signing.verify_cli:verify",
+    "audit": "dossier.signing.verify_cli:audit",
+    "submit": "dossier.submit.submit_cli:submit",
+    "sync": "dossier.submit.submit_cli:sync",
+    "outbox": "dossier.submit.submit_cli:outbox",
+    "status": "dossier.submit.submit_cli:status",
+    "log": "dossier.submit.submit_cli:log",
+    "portal": "dossier.submit.portal.portal_cli:portal",
+}
+cli.lazy_commands.update(LAZY_COMMANDS)
 
 
 def main() -> None:

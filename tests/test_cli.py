@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from dossier.cli import cli
@@ -18,7 +19,12 @@ def invoke(*args: str, env: dict[str, str] | None = None):
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    for name, command in cli.commands.items():
+    context = click.Context(cli)
+    names = cli.list_commands(context)
+    assert {"scan", "check", "sign", "verify", "audit", "submit", "sync", "portal"} <= set(names)
+    for name in names:
+        command = cli.get_command(context, name)
+        assert command is not None and command.name == name, name
         result = invoke(name, "--help")
         assert result.exit_code == 0, name
         if not hasattr(command, "commands"):
