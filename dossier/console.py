@@ -11,7 +11,7 @@ from rich.logging import RichHandler
 # 9-digit (old CMND) and 12-digit (CCCD / personal ID) numbers, not part of a longer digit run.
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{12}|\d{9})(?!\d)")
 
-stderr_console = Console(stderr=True, highlight=False)
+stderr_console = Console(stderr=True, highlight=False, markup=False)  # messages name files: no markup
 
 
 def redact(text: str, names: tuple[str, ...] = ()) -> str:

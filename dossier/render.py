@@ -9,12 +9,13 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from dossier.digitize.manifest import LOW_OCR_CONFIDENCE
 from dossier.i18n import _
 from dossier.models import ScanResult
 
-stdout_console = Console(highlight=False, soft_wrap=True)
+stdout_console = Console(highlight=False, soft_wrap=True, markup=False)  # file names may hold [brackets]
 
 
 def print_json(document: dict[str, Any]) -> None:
@@ -89,7 +90,7 @@ def print_scan_summary(result: ScanResult) -> None:
             )
         )
     for failed in result.failed:
-        stdout_console.print(f"[red]✗[/red] {failed.name}: {failed.reason}")
+        stdout_console.print(Text.assemble(("✗", "red"), f" {failed.name}: {failed.reason}"))
     for file in result.files:
         stdout_console.print(
             _("Đã ghi {path} ({pages} trang, {kb} KB) trong {s:.1f} giây.").format(

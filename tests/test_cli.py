@@ -101,3 +101,12 @@ def test_foreign_non_empty_folder_is_not_overwritten(tmp_path: Path, text_page_p
     result = invoke("scan", str(text_page_png), "--out", str(target))
     assert result.exit_code == ExitCode.output
     assert (target / "letter.docx").read_text() == "someone's work"
+
+
+def test_file_names_with_brackets_are_printed_as_they_are(tmp_path: Path) -> None:
+    """Rich markup is off everywhere: a file called "[bold]x.pdf" is shown by name, never styled or eaten."""
+    odd = tmp_path / "[bold]hồ sơ.pdf"
+    odd.write_bytes(b"not a pdf")
+    result = invoke("verify", str(odd))
+    assert result.exit_code == ExitCode.input_file
+    assert "[bold]hồ sơ.pdf" in result.output

@@ -110,7 +110,7 @@ def _unreadable_pages(dossier_dir: Path) -> list[int]:
 
 
 def print_report(report: ChecklistReport, unreadable: list[int] | None = None) -> None:
-    console = Console(highlight=False, soft_wrap=False)
+    console = Console(highlight=False, soft_wrap=False, markup=False)
     table = Table(title=f"{report.profile.code} {report.profile.name}")
     for header in (_("Thành phần"), "", _("Trang"), _("Căn cứ")):
         table.add_column(header)

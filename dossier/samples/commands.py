@@ -65,7 +65,7 @@ def make_command(directory: Path, count: int, seed: int, profiles: tuple[str, ..
 
 
 def _print_summary(sample_set: SampleSet, seconds: float) -> None:
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False)
     console.print(
         _("Đã tạo {count} trang mẫu trong {dir} ({seconds:.1f} giây).").format(
             count=len(sample_set.pages), dir=sample_set.out_dir, seconds=seconds

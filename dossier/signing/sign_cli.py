@@ -216,7 +216,7 @@ def batch_progress(total: int) -> Iterator[Any]:
     """A progress bar on stderr for batches of several files (nothing when stderr is not a terminal)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, markup=False)
     if total < 2 or not console.is_terminal:
         yield None
         return
@@ -273,7 +273,7 @@ def batch_document(result: BatchResult) -> dict[str, Any]:
 
 
 def print_batch(result: BatchResult) -> None:
-    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
     if result.fell_back_to_bb:
         errors.print(
             _(

@@ -82,7 +82,8 @@ def _roots(trust: Sequence[Path]) -> tuple:
     roots = load_trust_roots(trust)
     if not roots:
         stderr_console.print(
-            _("⚠ Chưa có chứng thư gốc tin cậy (--trust, [signing] trust): không chữ ký nào được tin cậy.")
+            _("⚠ Chưa có chứng thư gốc tin cậy (--trust, [signing] trust): không chữ ký nào được tin cậy."),
+            style="yellow",
         )
     return roots
 
@@ -127,7 +128,7 @@ def _signature_row(name: str, sig: SignatureVerification) -> list[str | Text]:
 
 def _table_console() -> Console:
     """Wide enough for ten columns when printing to a file or a pipe (rich would assume 80)."""
-    console = Console(highlight=False, soft_wrap=False)
+    console = Console(highlight=False, soft_wrap=False, markup=False)
     if not console.is_terminal:
         console.width = max(console.width, 160)
     return console

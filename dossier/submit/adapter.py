@@ -2,7 +2,7 @@
 
 The outbox and `dossier sync` talk only to a `PortalAdapter`. `dossier.submit.rest.RestPortalAdapter`
 implements it over our versioned REST contract (`dossier/submit/openapi.yaml`); a province whose one-stop
-system (its "hệ thống thông tin giải quyết TTHC") has another API writes a class with the same six methods
+system (its "hệ thống thông tin giải quyết TTHC") has another API writes a class with the same methods
 and maps the dataclasses below onto its own fields. The rules an adapter must keep:
 
 1. `create_dossier` is idempotent on `idempotency_key`: called again with the same key (after a lost answer,
@@ -14,6 +14,13 @@ and maps the dataclasses below onto its own fields. The rules an adapter must ke
 4. Failures are raised as `PortalUnavailableError` (worth retrying later: network, timeouts, 5xx, 429, after
    the adapter's own retries) or `PortalRejectedError` (the portal refused: bad token, bad data; retrying
    the same request cannot help). Nothing else may escape, so the outbox always knows what to do next.
+5. `supplement` (the citizen's extra papers, asked for with status 5) must be safe to repeat: after a lost
+   answer the outbox declares the same files again, which must re-open them (bytes received back to 0), never
+   add them twice. Our sandbox behaves so; a system that appends instead must dedupe by file name or by the
+   `idempotency_key` passed along. Then the files go up with `upload_file` and `finalize` closes the round.
+6. `result` lists the result documents (status 9/10) or raises `PortalRequestRejected` with error code
+   `no_result`; `download_document` fetches one and must send the officer's credentials only to the portal
+   itself (a document on another host is refused), since the caller checks each SHA-256.
 
 Field names follow what provincial systems sync to the national portal (facts.md §9): `procedure_code` is
 MaTTHC, `code` is MaHoSo, `status.code` is TrangThaiHoSo 1..10, `digitised`/`reused` are DuocSoHoa and
@@ -120,6 +127,36 @@ class PortalDossier:
     files: tuple[FileStatus, ...] = ()
 
 
+@dataclass(frozen=True)
+class SupplementMetadata:
+    """The supplement request body: the officer's note and the files, declared like those of a new dossier."""
+
+    note: str
+    files: tuple[SubmissionFile, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"note": self.note, "files": [asdict(f) for f in self.files]}
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> SupplementMetadata:
+        return cls(note=document["note"], files=tuple(SubmissionFile(**f) for f in document["files"]))
+
+
+@dataclass(frozen=True)
+class ResultDocument:
+    """One document of the result (kết quả giải quyết): `url` is relative to the portal or on its host."""
+
+    name: str
+    sha256: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PortalResult:
+    status: PortalStatus
+    documents: tuple[ResultDocument, ...]
+
+
 class PortalRequestRejected(PortalRejectedError):
     """The portal refused a request; `error_code` is its stable key (e.g. `unsigned_file`, `unauthorized`)."""
 
@@ -132,6 +169,7 @@ class PortalRequestRejected(PortalRejectedError):
 
 
 ProgressCallback = Callable[[int], None]  # called with the number of bytes just accepted by the portal
+ByteSink = Callable[[bytes], object]  # receives a downloaded document's bytes, in order
 
 
 class PortalAdapter(Protocol):
@@ -166,6 +204,20 @@ class PortalAdapter(Protocol):
 
     def list(self, status: int | None = None, since: str | None = None) -> tuple[PortalDossier, ...]:
         """The dossiers this officer's account filed, optionally by status or since a time."""
+        ...
+
+    def supplement(
+        self, dossier_id: str, supplement: SupplementMetadata, idempotency_key: str
+    ) -> PortalDossier:
+        """Declare the supplement's files on a dossier in status 5 (safe to repeat: rule 5); uploads follow."""
+        ...
+
+    def result(self, id_or_code: str) -> PortalResult:
+        """The result documents of a finished dossier; `PortalRequestRejected` `no_result` before 9/10."""
+        ...
+
+    def download_document(self, document: ResultDocument, sink: ByteSink) -> None:
+        """Send the bytes of one result document to `sink` (the caller checks the SHA-256)."""
         ...
 
     def close(self) -> None:

@@ -96,6 +96,11 @@ class OutboxItem:
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def is_supplement(self) -> bool:
+        """Papers added to an acknowledged dossier (`dossier supplement`), not a new submission."""
+        return self.state_before is DossierState.supplement_requested
+
 
 @dataclass(frozen=True)
 class Enqueued:
@@ -160,9 +165,9 @@ def list_items(conn: sqlite3.Connection, *, open_only: bool = False) -> tuple[Ou
 
 def latest_item_for_dossier(conn: sqlite3.Connection, dossier_id: str) -> OutboxItem | None:
     row = conn.execute(
-        f"SELECT {_COLUMNS} FROM outbox WHERE dossier_id = ? AND state != ? "
+        f"SELECT {_COLUMNS} FROM outbox WHERE dossier_id = ? AND state != ? AND state_before != ? "
         "ORDER BY created_at DESC, rowid DESC",
-        (dossier_id, str(OutboxState.rejected)),
+        (dossier_id, str(OutboxState.rejected), str(DossierState.supplement_requested)),
     ).fetchone()
     return _item(conn, row) if row else None
 
@@ -352,6 +357,54 @@ def enqueue(
         shutil.rmtree(directory, ignore_errors=True)
         return Enqueued(raced, created=False)
     return Enqueued(load_item(conn, item_id), created=True)
+
+
+def snapshot_files(directory: Path, files: tuple[PackageFile, ...]) -> None:
+    """Verified 0600 snapshots of `files` in `directory/files/` under their portal names, fsynced."""
+    files_dir = make_private_dir(directory / FILES_DIR)
+    for file in files:
+        _snapshot(file, files_dir / file.entry.name)
+    fsync_path(files_dir)
+
+
+def insert_item(
+    conn: sqlite3.Connection,
+    *,
+    item_id: str,
+    based_on: OutboxItem,
+    folder: Path,
+    state: OutboxState,
+    state_before: DossierState,
+    files: tuple[PackageFile, ...],
+    attempts: int,
+) -> None:
+    """A new item for a dossier the portal already holds (`based_on`: its portal id, code, appointment),
+    with a fresh idempotency key; the caller holds the write transaction."""
+    stamp = now_utc()
+    conn.execute(
+        f"INSERT INTO outbox ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)",
+        (
+            item_id,
+            based_on.dossier_id,
+            str(uuid.uuid4()),
+            based_on.portal_url,
+            str(folder),
+            str(state),
+            str(state_before),
+            based_on.portal_id,
+            based_on.portal_code,
+            based_on.appointment,
+            based_on.status_url,
+            based_on.portal_status,
+            attempts,
+            stamp,
+            stamp,
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO outbox_files (outbox_id, name, component_code, size, sha256) VALUES (?, ?, ?, ?, ?)",
+        [(item_id, f.entry.name, f.entry.component_code, f.entry.size, f.entry.sha256) for f in files],
+    )
 
 
 def mark_files_complete(conn: sqlite3.Connection, item: OutboxItem) -> None:

@@ -45,8 +45,10 @@ TRANSITIONS: dict[DossierState, frozenset[DossierState]] = {
     DossierState.scanned: _PREPARING | {DossierState.queued},
     DossierState.checked: _PREPARING | {DossierState.queued},
     DossierState.signed: _PREPARING | {DossierState.queued},
-    # back to a preparing state when the portal rejects the submission for good
-    DossierState.queued: _PREPARING | {DossierState.submitted, DossierState.acknowledged},
+    # back to a preparing state when the portal rejects the submission for good (a supplement: back to
+    # supplement_requested)
+    DossierState.queued: _PREPARING
+    | {DossierState.submitted, DossierState.acknowledged, DossierState.supplement_requested},
     DossierState.submitted: _PREPARING | {DossierState.acknowledged},
     DossierState.acknowledged: frozenset(
         {DossierState.supplement_requested, DossierState.refused, DossierState.done}

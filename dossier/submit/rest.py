@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
@@ -28,12 +28,16 @@ from dossier.console import redact
 from dossier.errors import PortalUnavailableError
 from dossier.i18n import _
 from dossier.submit.adapter import (
+    ByteSink,
     FileStatus,
     PortalDossier,
     PortalRequestRejected,
+    PortalResult,
     PortalStatus,
     ProgressCallback,
+    ResultDocument,
     SubmissionMetadata,
+    SupplementMetadata,
 )
 from dossier.submit.auth import ClientCredentials, TokenProvider
 from dossier.submit.settings import PortalSettings
@@ -117,6 +121,11 @@ def parse_dossier(document: dict[str, Any]) -> PortalDossier:
         status_url=document.get("status_url"),
         files=tuple(_file_status(f) for f in document.get("files", ())),
     )
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def ssl_verification(settings: PortalSettings) -> ssl.SSLContext | bool:
@@ -229,6 +238,45 @@ class RestPortalAdapter:
             params["since"] = since
         response = self._send("GET", f"{API_PREFIX}/dossiers", params=params)
         return tuple(parse_dossier(item) for item in response.json().get("items", ()))
+
+    # --- after the dossier is acknowledged: supplement and result ---
+
+    def supplement(
+        self, dossier_id: str, supplement: SupplementMetadata, idempotency_key: str
+    ) -> PortalDossier:
+        # The v1 sandbox ignores the key on this endpoint (a repeat re-opens the same files, which is safe);
+        # it is sent so a province's system that honours it can dedupe too.
+        body = json.dumps(supplement.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8")
+        response = self._send(
+            "POST",
+            f"{API_PREFIX}/dossiers/{quote(dossier_id, safe='')}/supplement",
+            content=body,
+            headers={"Idempotency-Key": idempotency_key, "Content-Type": "application/json"},
+        )
+        return parse_dossier(response.json())
+
+    def result(self, id_or_code: str) -> PortalResult:
+        response = self._send("GET", f"{API_PREFIX}/dossiers/{quote(id_or_code, safe='')}/result")
+        document = response.json()
+        return PortalResult(
+            status=_status(document),
+            documents=tuple(
+                ResultDocument(str(d["name"]), str(d["sha256"]).lower(), str(d["url"]))
+                for d in document.get("documents", ())
+            ),
+        )
+
+    def download_document(self, document: ResultDocument, sink: ByteSink) -> None:
+        url = urljoin(self.base_url + "/", document.url)
+        if _origin(url) != _origin(self.base_url):  # the bearer token goes to the portal only
+            raise PortalRequestRejected(
+                _("Tài liệu kết quả {name} nằm ngoài cổng dịch vụ công ({host}): không tải.").format(
+                    name=document.name, host=urlsplit(url).netloc
+                ),
+                error_code="foreign_url",
+                http_status=0,
+            )
+        sink(self._send("GET", url).content)
 
     # --- plumbing ---
 

@@ -125,6 +125,12 @@ def deliver(
         return Delivery(item, DeliveryResult.acknowledged)
     if item.state is OutboxState.rejected:
         return Delivery(item, DeliveryResult.rejected, item.last_error)
+    if item.is_supplement:  # its first step declares files on the existing dossier instead of creating one
+        from dossier.submit.supplement import deliver_supplement
+
+        return deliver_supplement(
+            conn, workspace, item, adapter, actor=actor, progress=progress, just_queued=just_queued
+        )
     try:
         if not just_queued:
             verify_payload(workspace, item)
@@ -368,6 +374,8 @@ def poll_status(
         if current.portal_status == remote.status.code and current.state is target:
             return current, False
         allowed = target is current.state or target in TRANSITIONS[current.state]
+        if current.state is DossierState.queued:  # a supplement on its way: the outbox moves the registry
+            allowed = False
         updated = transition_by_id(
             conn,
             dossier.id,
