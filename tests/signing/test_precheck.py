@@ -102,3 +102,73 @@ def test_good_offline_signature_still_validates_against_its_own_root(
     args = ["sign", sample_pdf, "--out", tmp_path / "o", "--p12", test_pki.signer("officer").p12]
     assert run_cli([*args, "--trust", test_pki.root, "--level", "B-B"], env=env).exit_code == 0
     post_validate(tmp_path / "o" / sample_pdf.name, test_pki)
+
+
+class _OcspDownProxy:
+    """Stands at the address the certificates name: OCSP requests (POST) get 503, CRL downloads (GET) are
+    fetched from the real certomancer server; `crl_down` makes the CRLs fail too."""
+
+    def __init__(self, port: int, upstream: str) -> None:
+        import http.server
+        import threading
+        import urllib.request
+
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.send_response(503)
+                self.end_headers()
+
+            def do_GET(self) -> None:
+                if proxy.crl_down:
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                with urllib.request.urlopen(upstream + self.path, timeout=5) as answer:
+                    body = answer.read()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.crl_down = False
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_ocsp_down_then_crl_answers(test_pki: TestPki, tmp_path: Path) -> None:
+    """OCSP first, then CRL: with the responder down, the CRL decides, and the result says so."""
+    import dataclasses
+
+    from dossier.samples.pki import running_pki_server
+
+    named_port = free_port()  # the port the certificates' OCSP and CRL addresses point at: the proxy's
+    pki = write_test_pki(
+        tmp_path / "pki",
+        now=datetime.now(UTC),
+        port=named_port,
+        p12_password=P12_PASSWORD,
+        reuse_keys_from=test_pki,
+    )
+    upstream = dataclasses.replace(pki, port=free_port())  # the real services, on another port
+    with running_pki_server(upstream):
+        proxy = _OcspDownProxy(named_port, upstream.base_url)
+        try:
+            result = check(pki, "officer")
+            assert result.revocation_source == "CRL"
+            with pytest.raises(SigningError, match="thu hồi"):
+                check(pki, "officer-revoked")  # the CRL lists it: still refused without OCSP
+            proxy.crl_down = True
+            with pytest.raises(SigningError, match="OCSP và CRL không trả lời"):
+                check(pki, "officer")
+        finally:
+            proxy.close()
