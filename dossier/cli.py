@@ -343,6 +343,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "outbox": "dossier.submit.submit_cli:outbox",
     "status": "dossier.submit.submit_cli:status",
     "log": "dossier.submit.submit_cli:log",
+    "supplement": "dossier.submit.supplement_cli:supplement",
+    "result": "dossier.submit.result_cli:result",
     "portal": "dossier.submit.portal.portal_cli:portal",
 }
 cli.lazy_commands.update(LAZY_COMMANDS)

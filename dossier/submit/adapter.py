@@ -209,7 +209,7 @@ class PortalAdapter(Protocol):
     def supplement(
         self, dossier_id: str, supplement: SupplementMetadata, idempotency_key: str
     ) -> PortalDossier:
-        """Declare the supplement's files on a dossier in status 5 (safe to repeat: rule 5); uploads follow."""
+        """Declare the supplement's files on a dossier in status 5 (safe to repeat, rule 5); then upload."""
         ...
 
     def result(self, id_or_code: str) -> PortalResult:

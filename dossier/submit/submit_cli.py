@@ -235,6 +235,7 @@ def _item_document(item: Any) -> dict[str, Any]:
         "attempts": item.attempts,
         "last_error": item.last_error,
         "next_attempt_at": item.next_attempt_at,
+        "supplement": item.is_supplement,  # papers added to an acknowledged dossier (`dossier supplement`)
         "files": [
             {
                 "name": f.name,
