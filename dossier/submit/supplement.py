@@ -39,7 +39,6 @@ from dossier.submit.adapter import (
     FileStatus,
     PortalAdapter,
     PortalDossier,
-    PortalRequestRejected,
     PortalStatus,
     SupplementMetadata,
 )
@@ -52,7 +51,6 @@ from dossier.submit.outbox import (
     insert_item,
     latest_item_for_dossier,
     load_item,
-    next_attempt_after,
     payload_dir,
     safe_error_text,
     snapshot_files,
@@ -75,8 +73,8 @@ from dossier.submit.sync import (
     Delivery,
     DeliveryResult,
     ProgressFactory,
-    _record_rejected,
     _upload_files,
+    delivery_failure,
     poll_status,
 )
 from dossier.submit.workspace import Workspace
@@ -277,21 +275,8 @@ def deliver_supplement(
             final = adapter.finalize(portal_id)
             item = in_write_transaction(conn, lambda: _record_supplemented(conn, item, final, actor))
         return Delivery(load_item(conn, item.id), DeliveryResult.acknowledged)
-    except PortalUnavailableError as error:
-        text = safe_error_text(error.message)
-        item = in_write_transaction(
-            conn,
-            lambda: update_item(conn, item, last_error=text, next_attempt_at=next_attempt_after(attempts)),
-        )
-        return Delivery(load_item(conn, item.id), DeliveryResult.queued, text)
-    except PortalRejectedError as error:
-        text = safe_error_text(error.message)
-        code = error.error_code if isinstance(error, PortalRequestRejected) else None
-        if isinstance(error, PortalRequestRejected) and error.http_status in (401, 403):
-            item = in_write_transaction(conn, lambda: update_item(conn, item, last_error=text))
-            return Delivery(load_item(conn, item.id), DeliveryResult.unauthorized, text, code)
-        item = in_write_transaction(conn, lambda: _record_rejected(conn, item, text, code, actor))
-        return Delivery(load_item(conn, item.id), DeliveryResult.rejected, text, code)
+    except (PortalUnavailableError, PortalRejectedError) as error:
+        return delivery_failure(conn, item, error, attempts, actor)
 
 
 def _record_declared(

@@ -177,22 +177,32 @@ def deliver(
             final = adapter.finalize(item.portal_id)
             item = in_write_transaction(conn, lambda: _record_acknowledged(conn, item, final, actor))
         return Delivery(load_item(conn, item.id), DeliveryResult.acknowledged)
-    except PortalUnavailableError as error:
-        text = safe_error_text(error.message)
+    except (PortalUnavailableError, PortalRejectedError) as error:
+        return delivery_failure(conn, item, error, attempts, actor)
+
+
+def delivery_failure(
+    conn: sqlite3.Connection,
+    item: OutboxItem,
+    error: PortalUnavailableError | PortalRejectedError,
+    attempts: int,
+    actor: str,
+) -> Delivery:
+    """Record why a delivery stopped: unreachable (retry later), credentials refused (keep the item and its
+    key for `dossier sync`), or the dossier refused (the item ends, the registry goes back)."""
+    text = safe_error_text(error.message)
+    if isinstance(error, PortalUnavailableError):
         item = in_write_transaction(
             conn,
             lambda: update_item(conn, item, last_error=text, next_attempt_at=next_attempt_after(attempts)),
         )
         return Delivery(load_item(conn, item.id), DeliveryResult.queued, text)
-    except PortalRejectedError as error:
-        text = safe_error_text(error.message)
-        code = error.error_code if isinstance(error, PortalRequestRejected) else None
-        if isinstance(error, PortalRequestRejected) and error.http_status in (401, 403):
-            # the credentials, not the dossier, are wrong: keep the item (and its key) for `dossier sync`
-            item = in_write_transaction(conn, lambda: update_item(conn, item, last_error=text))
-            return Delivery(load_item(conn, item.id), DeliveryResult.unauthorized, text, code)
-        item = in_write_transaction(conn, lambda: _record_rejected(conn, item, text, code, actor))
-        return Delivery(load_item(conn, item.id), DeliveryResult.rejected, text, code)
+    code = error.error_code if isinstance(error, PortalRequestRejected) else None
+    if isinstance(error, PortalRequestRejected) and error.http_status in (401, 403):
+        item = in_write_transaction(conn, lambda: update_item(conn, item, last_error=text))
+        return Delivery(load_item(conn, item.id), DeliveryResult.unauthorized, text, code)
+    item = in_write_transaction(conn, lambda: _record_rejected(conn, item, text, code, actor))
+    return Delivery(load_item(conn, item.id), DeliveryResult.rejected, text, code)
 
 
 def _upload_files(
