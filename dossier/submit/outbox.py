@@ -16,11 +16,12 @@ import shutil
 import sqlite3
 import stat
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from dossier.console import redact
 from dossier.errors import InputFileError, OutputError
@@ -44,6 +45,8 @@ FILES_DIR = "files"
 # Between two automatic `dossier sync --due` runs: 1, 2, 4, ... minutes, at most an hour.
 REQUEUE_FIRST = timedelta(minutes=1)
 REQUEUE_MAX = timedelta(hours=1)
+
+T = TypeVar("T")
 
 
 class OutboxState(StrEnum):
@@ -122,15 +125,20 @@ def payload_file(workspace: Workspace, item: OutboxItem, name: str) -> Path:
     return payload_dir(workspace, item) / FILES_DIR / name
 
 
-def read_metadata(workspace: Workspace, item: OutboxItem) -> SubmissionMetadata:
-    path = payload_dir(workspace, item) / METADATA_NAME
+def read_payload(workspace: Workspace, item: OutboxItem, name: str, parse: Callable[[Any], T]) -> T:
+    """One JSON document of the item's payload, parsed; unreadable means the outbox was tampered with."""
+    path = payload_dir(workspace, item) / name
     try:
-        return SubmissionMetadata.from_json(json.loads(path.read_text(encoding="utf-8")))
+        return parse(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise OutboxTamperedError(
             _("Không đọc được dữ liệu hồ sơ trong hàng đợi: {reason}").format(reason=type(error).__name__),
             path,
         ) from error
+
+
+def read_metadata(workspace: Workspace, item: OutboxItem) -> SubmissionMetadata:
+    return read_payload(workspace, item, METADATA_NAME, SubmissionMetadata.from_json)
 
 
 def _item(conn: sqlite3.Connection, row: tuple[Any, ...]) -> OutboxItem:

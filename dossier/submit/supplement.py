@@ -47,15 +47,12 @@ from dossier.submit.outbox import (
     Enqueued,
     OutboxItem,
     OutboxState,
-    OutboxTamperedError,
     insert_item,
     latest_item_for_dossier,
     load_item,
-    payload_dir,
-    safe_error_text,
+    read_payload,
     snapshot_files,
     update_item,
-    verify_payload,
 )
 from dossier.submit.registry import (
     DossierRecord,
@@ -76,6 +73,7 @@ from dossier.submit.sync import (
     _upload_files,
     delivery_failure,
     poll_status,
+    start_attempt,
 )
 from dossier.submit.workspace import Workspace
 
@@ -123,14 +121,7 @@ def supplement_round(conn: sqlite3.Connection, dossier_id: str) -> int:
 
 
 def read_supplement(workspace: Workspace, item: OutboxItem) -> SupplementMetadata:
-    path = payload_dir(workspace, item) / SUPPLEMENT_NAME
-    try:
-        return SupplementMetadata.from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise OutboxTamperedError(
-            _("Không đọc được dữ liệu hồ sơ trong hàng đợi: {reason}").format(reason=type(error).__name__),
-            path,
-        ) from error
+    return read_payload(workspace, item, SUPPLEMENT_NAME, SupplementMetadata.from_json)
 
 
 # --- queueing ---
@@ -247,20 +238,10 @@ def deliver_supplement(
         return Delivery(item, DeliveryResult.acknowledged)
     if item.state is OutboxState.rejected:
         return Delivery(item, DeliveryResult.rejected, item.last_error)
-    try:
-        if not just_queued:
-            verify_payload(workspace, item)
-        supplement = read_supplement(workspace, item)
-    except OutboxTamperedError as error:
-        text = safe_error_text(str(error))
-        item = in_write_transaction(conn, lambda: update_item(conn, item, last_error=text))
-        return Delivery(item, DeliveryResult.blocked, text)
-    attempts = item.attempts if just_queued else item.attempts + 1
-    if not just_queued:
-        first_step = OutboxState.creating if item.state is OutboxState.queued else item.state
-        item = in_write_transaction(
-            conn, lambda: update_item(conn, item, attempts=attempts, state=first_step)
-        )
+    started = start_attempt(conn, workspace, item, read_supplement, just_queued=just_queued)
+    if isinstance(started, Delivery):
+        return started
+    item, supplement, attempts = started
     assert item.portal_id is not None
     portal_id = item.portal_id
     known: dict[str, FileStatus] = {}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from dossier.errors import ConfigError, DossierError, ExitCode, PortalRejectedError, PortalUnavailableError
 from dossier.i18n import _
@@ -105,6 +106,36 @@ def _advance_registry(
     transition_by_id(conn, item.dossier_id, to, actor=actor, action=action, **values)  # type: ignore[arg-type]
 
 
+P = TypeVar("P")
+
+
+def start_attempt(
+    conn: sqlite3.Connection,
+    workspace: Workspace,
+    item: OutboxItem,
+    read: Callable[[Workspace, OutboxItem], P],
+    *,
+    just_queued: bool,
+) -> tuple[OutboxItem, P, int] | Delivery:
+    """Check the snapshot, read its payload and count the attempt (an item fresh from `enqueue` in this
+    process was checked already); a tampered outbox blocks the item: nothing is sent."""
+    try:
+        if not just_queued:
+            verify_payload(workspace, item)
+        payload = read(workspace, item)
+    except OutboxTamperedError as error:
+        text = safe_error_text(str(error))
+        item = in_write_transaction(conn, lambda: update_item(conn, item, last_error=text))
+        return Delivery(item, DeliveryResult.blocked, text)
+    attempts = item.attempts if just_queued else item.attempts + 1
+    if not just_queued:
+        first_step = OutboxState.creating if item.state is OutboxState.queued else item.state
+        item = in_write_transaction(
+            conn, lambda: update_item(conn, item, attempts=attempts, state=first_step)
+        )
+    return item, payload, attempts
+
+
 def deliver(
     conn: sqlite3.Connection,
     workspace: Workspace,
@@ -131,20 +162,10 @@ def deliver(
         return deliver_supplement(
             conn, workspace, item, adapter, actor=actor, progress=progress, just_queued=just_queued
         )
-    try:
-        if not just_queued:
-            verify_payload(workspace, item)
-        metadata = read_metadata(workspace, item)
-    except OutboxTamperedError as error:
-        text = safe_error_text(str(error))
-        item = in_write_transaction(conn, lambda: update_item(conn, item, last_error=text))
-        return Delivery(item, DeliveryResult.blocked, text)
-    attempts = item.attempts if just_queued else item.attempts + 1
-    if not just_queued:
-        first_step = OutboxState.creating if item.state is OutboxState.queued else item.state
-        item = in_write_transaction(
-            conn, lambda: update_item(conn, item, attempts=attempts, state=first_step)
-        )
+    started = start_attempt(conn, workspace, item, read_metadata, just_queued=just_queued)
+    if isinstance(started, Delivery):
+        return started
+    item, metadata, attempts = started
     known: dict[str, FileStatus] = {}  # what the create answer already says about each file
     try:
         if item.state is OutboxState.creating:
