@@ -54,6 +54,21 @@ def assemble_components(dossier_dir: Path, profile: Profile) -> AssembledDossier
 
     report = check_pages(texts, profile, separators=separator_marks(texts, profile, render))
     report, checks = validate_report(report, texts, render)
+    return write_components(dossier_dir, report, checks)
+
+
+def was_assembled(dossier_dir: Path) -> bool:
+    """Whether `dossier scan --procedure` split this dossier into component files."""
+    manifest = dossier_dir / "manifest.json"
+    return manifest.is_file() and "components" in json.loads(manifest.read_text(encoding="utf-8"))
+
+
+def write_components(
+    dossier_dir: Path, report: ChecklistReport, checks: dict[str, tuple[FieldCheck, ...]]
+) -> AssembledDossier:
+    """One PDF per component as `report` files the pages (pages set aside by the officer go nowhere), the
+    checklist in the manifest, and the files of an earlier split that no longer apply removed."""
+    scan = dossier_dir / "scan.pdf"
     by_component: dict[str | None, list[int]] = {}
     for document in report.documents:
         by_component.setdefault(document.component, []).extend(document.pages)
@@ -64,9 +79,13 @@ def assemble_components(dossier_dir: Path, profile: Profile) -> AssembledDossier
         files.append(ComponentFile(component, tuple(pages), name, sha256_file(dossier_dir / name)))
     manifest_path = dossier_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    earlier = {str(c.get("path", "")) for c in manifest.get("components", [])}
     manifest["components"] = [
         {"component": f.component, "pages": list(f.pages), "path": f.path, "sha256": f.sha256} for f in files
     ]
     manifest["checklist"] = report_document(report, checks)
     atomic_write_text(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    for name in earlier - {f.path for f in files}:
+        if name.endswith(".pdf") and Path(name).name == name:  # only files we wrote, never a path elsewhere
+            (dossier_dir / name).unlink(missing_ok=True)
     return AssembledDossier(report, checks, tuple(files))

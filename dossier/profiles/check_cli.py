@@ -17,6 +17,7 @@ from dossier.digitize.manifest import read_manifest, unreadable_pages
 from dossier.errors import ConfigError, ExitCode, InputFileError
 from dossier.fsutil import atomic_write_text, sha256_file
 from dossier.i18n import _
+from dossier.profiles.assemble import was_assembled, write_components
 from dossier.profiles.checklist import (
     NOT_IN_DOSSIER,
     ChecklistReport,
@@ -189,8 +190,11 @@ def check(
         return render_page(pdf, page, dpi)
 
     marks = separator_marks(texts, profile, render)
-    report = check_pages(texts, profile, _saved_assignments(dossier_dir, scan_sha256), marks)
+    saved = _saved_assignments(dossier_dir, scan_sha256)
+    report = check_pages(texts, profile, saved, marks)
     report, checks = validate_report(report, texts, render, on.date() if on else None)
+    if saved and was_assembled(dossier_dir):  # the component files follow the officer's corrections
+        write_components(dossier_dir, report, checks)
     details = {"verdict": str(report.verdict), "missing": [c.id for c in report.missing]}
     note_dossier_event(dossier_dir, DossierState.checked, details, procedure_code=profile.code)
     unreadable = _unreadable_pages(dossier_dir)

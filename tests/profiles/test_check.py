@@ -187,6 +187,17 @@ def test_scan_with_procedure_writes_one_pdf_per_component(tmp_path: Path) -> Non
     assert parts["TP01.pdf"]["sha256"] == sha256_file(out / "TP01.pdf")
     assert manifest["checklist"]["verdict"] == "incomplete"
 
+    # the officer sets the stray page aside and files page 2 as the birth certificate: the files follow
+    args = ["check", str(out), "--procedure", "1.001193", "--assign", "3=none", "--assign", "2=TP02"]
+    corrected = CliRunner().invoke(cli, [*args, "--officer", "Cán bộ Thử Nghiệm"], catch_exceptions=False)
+    assert corrected.exit_code in (ExitCode.ok, ExitCode.needs_review), corrected.output
+    assert not (out / "chua-xep-loai.pdf").exists()  # handed back to the citizen, not sent on
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {c["path"]: c["pages"] for c in manifest["components"]} == {"TP01.pdf": [1], "TP02.pdf": [2]}
+    with pikepdf.open(out / "TP01.pdf") as tp01, pikepdf.open(out / "TP02.pdf") as tp02:
+        assert len(tp01.pages) == 1 and len(tp02.pages) == 1
+    assert manifest["checklist"]["missing"] == []
+
 
 def test_scan_with_an_unknown_procedure_fails_before_scanning(tmp_path: Path) -> None:
     page = tmp_path / "p.png"
