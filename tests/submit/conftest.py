@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import cache
 from pathlib import Path
 
 import pikepdf
@@ -28,39 +26,11 @@ CITIZEN_ID = "001303012345"
 CITIZEN_NAME = "Trần Thị Mỹ Duyên"
 
 
-@cache
 def _signer() -> object:
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-    from pyhanko.sign import signers
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
+    """The portal tests' throwaway self-signed EC signer (made once per process)."""
+    from tests.submit.portal.helpers import test_signer
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Dossier submit test signer")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    cert = asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
-    private = asn1_keys.PrivateKeyInfo.load(
-        key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    return signers.SimpleSigner(
-        signing_cert=cert, signing_key=private, cert_registry=SimpleCertificateStore.from_certs([cert])
-    )
+    return test_signer()
 
 
 def write_pdf(path: Path, label: str, padding: int = 0, signed: bool = True) -> Path:
