@@ -71,6 +71,7 @@ from dossier.submit.sync import (
     DeliveryResult,
     ProgressFactory,
     _upload_files,
+    deliver,
     delivery_failure,
     poll_status,
     start_attempt,
@@ -233,11 +234,9 @@ def deliver_supplement(
     progress: ByteProgress | None = None,
     just_queued: bool = False,
 ) -> Delivery:
-    """Take a supplement item as far as it goes now; each step committed (see the module docstring)."""
-    if item.state is OutboxState.acknowledged:
-        return Delivery(item, DeliveryResult.acknowledged)
-    if item.state is OutboxState.rejected:
-        return Delivery(item, DeliveryResult.rejected, item.last_error)
+    """Take a supplement item as far as it goes now, each step committed (see the module docstring).
+
+    Called by `sync.deliver`, which has already answered for finished items."""
     started = start_attempt(conn, workspace, item, read_supplement, just_queued=just_queued)
     if isinstance(started, Delivery):
         return started
@@ -369,7 +368,7 @@ def submit_supplement(
                 enqueued = enqueue_supplement(conn, workspace, package, original, actor, sending_now=True)
                 total = sum(f.entry.size for f in package.files)
             with progress(total) if progress is not None else contextlib.nullcontext(None) as tick:
-                delivery = deliver_supplement(
+                delivery = deliver(
                     conn,
                     workspace,
                     enqueued.item,
