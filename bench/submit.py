@@ -33,13 +33,13 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dossier.store.workspace import Workspace  # noqa: E402
 from dossier.submit.adapter import Citizen, Officer  # noqa: E402
 from dossier.submit.auth import TokenProvider  # noqa: E402
 from dossier.submit.package import build_package  # noqa: E402
 from dossier.submit.rest import RestPortalAdapter  # noqa: E402
 from dossier.submit.settings import PortalSettings  # noqa: E402
 from dossier.submit.sync import submit_dossier  # noqa: E402
-from dossier.submit.workspace import Workspace  # noqa: E402
 from tests.submit.conftest import AGENCY, CITIZEN_ID, CITIZEN_NAME, OFFICER, write_pdf  # noqa: E402
 from tests.submit.portal_fixture import start_portal  # noqa: E402
 

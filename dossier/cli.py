@@ -14,6 +14,7 @@ import click
 from rich.text import Text
 
 from dossier import __version__
+from dossier.cli_common import workspace_option
 from dossier.console import setup_logging, stderr_console
 from dossier.errors import DossierError, ExitCode
 from dossier.i18n import _
@@ -187,6 +188,7 @@ def _parse_device_options(values: tuple[str, ...]) -> tuple[tuple[str, str], ...
     help=_("Mã thủ tục: kiểm tra thành phần hồ sơ khi quét xong và ghi mỗi thành phần một tệp PDF."),
 )
 @click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
+@workspace_option
 @click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON ra stdout (cho script)."))
 @click.pass_context
 def scan(
@@ -205,6 +207,7 @@ def scan(
     dossier_id: str | None,
     procedure: str | None,
     profiles_dir: Path | None,
+    workspace: Path | None,
     as_json: bool,
 ) -> None:
     from dossier.digitize.pipeline import ScanOptions, scan_dossier
@@ -253,12 +256,19 @@ def scan(
         assembled = assemble_components(out_dir, profile)
         if assembled.report.verdict is not Verdict.complete:  # a missing paper outweighs a failed source
             exit_code = VERDICT_EXIT[assembled.report.verdict]
-    from dossier.submit.registry import DossierState, note_dossier_event
+    from dossier.store.registry import DossierState, note_dossier_event
+    from dossier.store.workspace import resolve_workspace
 
     details: dict[str, object] = {"pages": len(result.pages), "failed_sources": len(result.failed)}
     if assembled is not None:
         details["verdict"] = str(assembled.report.verdict)
-    note_dossier_event(out_dir, DossierState.scanned, details, procedure_code=procedure)
+    note_dossier_event(
+        out_dir,
+        DossierState.scanned,
+        details,
+        procedure_code=procedure,
+        workspace=resolve_workspace(workspace),
+    )
     if as_json:
         document = scan_result_document(result, int(exit_code))
         if assembled is not None:

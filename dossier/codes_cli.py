@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
 
+from dossier.cli_common import workspace_option
 from dossier.i18n import _
 from dossier.store.codes import (
     DEFAULT_POLICY,
@@ -94,12 +96,15 @@ def code() -> None:
     help=_("Số thứ tự đầu tiên của ngày (theo cấu hình của đơn vị)."),
 )
 @click.option("--strict", is_flag=True, help=STRICT_OPTION_HELP)
+@workspace_option
 @click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON ra stdout (cho script)."))
-def next_command(agency: str, at: str | None, start: int, strict: bool, as_json: bool) -> None:
+def next_command(
+    agency: str, at: str | None, start: int, strict: bool, workspace: Path | None, as_json: bool
+) -> None:
     from dossier.render import print_json
-    from dossier.store.db import database_path
+    from dossier.store.workspace import resolve_workspace
 
-    issued = issue_code(database_path(), agency, _parse_at(at), _policy(strict, start))
+    issued = issue_code(resolve_workspace(workspace).database, agency, _parse_at(at), _policy(strict, start))
     if as_json:
         print_json(_code_document(issued))
     else:

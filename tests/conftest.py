@@ -10,6 +10,8 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from dossier.store.workspace import Workspace
+
 FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
 
 
@@ -21,6 +23,12 @@ def dossier_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     for secret_or_config in ("DOSSIER_CONFIG", "DOSSIER_PIN", "DOSSIER_P12_PASSWORD", "DOSSIER_PORTAL_TOKEN"):
         monkeypatch.delenv(secret_or_config, raising=False)
     return home
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A registry workspace of its own, apart from the home (as `--workspace DIR` gives)."""
+    return Workspace(tmp_path / "workspace")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from dossier.cli_common import workspace_option
 from dossier.digitize.manifest import read_manifest, unreadable_pages
 from dossier.errors import ConfigError, ExitCode, InputFileError
 from dossier.fsutil import atomic_write_text, sha256_file
@@ -28,7 +29,8 @@ from dossier.profiles.checklist import (
 )
 from dossier.profiles.loader import load_catalogue
 from dossier.profiles.validate import render_page, report_document, separator_marks, validate_report
-from dossier.submit.registry import DossierState, note_dossier_event
+from dossier.store.registry import DossierState, note_dossier_event
+from dossier.store.workspace import resolve_workspace
 
 CORRECTIONS_NAME = "corrections.json"
 _ASSIGN = re.compile(r"^(\d+)(?:-(\d+))?=([\w.-]+)$")
@@ -151,6 +153,7 @@ def print_report(report: ChecklistReport, unreadable: list[int] | None = None) -
 @click.option("--assign", "assign", multiple=True, metavar="PAGES=COMPONENT", help=_("Cán bộ sửa: 3-4=TP02."))
 @click.option("--officer", default=lambda: os.environ.get("DOSSIER_OFFICER", ""), help=_("Tên cán bộ sửa."))
 @click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
+@workspace_option
 @click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON."))
 @click.pass_context
 def check(
@@ -161,6 +164,7 @@ def check(
     assign: tuple[str, ...],
     officer: str,
     profiles_dir: Path | None,
+    workspace: Path | None,
     as_json: bool,
 ) -> None:
     pdf = dossier_dir / "scan.pdf"
@@ -196,7 +200,13 @@ def check(
     if saved and was_assembled(dossier_dir):  # the component files follow the officer's corrections
         write_components(dossier_dir, report, checks)
     details = {"verdict": str(report.verdict), "missing": [c.id for c in report.missing]}
-    note_dossier_event(dossier_dir, DossierState.checked, details, procedure_code=profile.code)
+    note_dossier_event(
+        dossier_dir,
+        DossierState.checked,
+        details,
+        procedure_code=profile.code,
+        workspace=resolve_workspace(workspace),
+    )
     unreadable = _unreadable_pages(dossier_dir)
     if as_json:
         document = report_document(report, checks) | {"unreadable_pages": unreadable}

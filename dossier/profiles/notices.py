@@ -37,6 +37,8 @@ from dossier.i18n import _
 from dossier.profiles.checklist import Status, check_pages, read_page_texts
 from dossier.profiles.deadlines import load_calendar, to_vietnam_time
 from dossier.profiles.model import Component, Form, Profile
+from dossier.store.registry import note_folder_event
+from dossier.store.workspace import Workspace
 
 SCAN_NAME = "scan.pdf"
 NOTICES_NAME = "notices.json"
@@ -281,8 +283,10 @@ def issue_notice(
     out: Path,
     invalid_ids: tuple[str, ...] = (),
     issued: datetime | None = None,
+    workspace: Workspace | None = None,
 ) -> IssuedNotice:
-    """Check the rules, render the form to `out` (PDF/A-2b, atomic) and record it in notices.json."""
+    """Check the rules, render the form to `out` (PDF/A-2b, atomic), record it in notices.json and in the
+    event log of `workspace` (default: the dossier home)."""
     if not dossier_dir.is_dir():
         raise InputFileError(_("Không tìm thấy thư mục hồ sơ."), path=dossier_dir)
     scan = dossier_dir / SCAN_NAME
@@ -305,6 +309,12 @@ def issue_notice(
             str(out),
         )
         record_notice(dossier_dir, record)
+    note_folder_event(
+        dossier_dir,
+        f"notice.{kind}",
+        {"code": record.code, "components": list(record.component_ids)},
+        workspace=workspace,
+    )
     return record
 
 

@@ -11,12 +11,14 @@ from typing import Any
 import click
 
 from dossier.citizen import read_citizen_file
+from dossier.cli_common import workspace_option
 from dossier.errors import ConfigError
 from dossier.i18n import _
 from dossier.profiles.deadlines import to_vietnam_time
 from dossier.profiles.loader import load_catalogue
 from dossier.profiles.notices import TITLES, NoticeDetails, NoticeKind, issue_notice
 from dossier.store.codes import parse_code
+from dossier.store.workspace import resolve_workspace
 
 NOTICE_HELP = _(
     """In giấy tờ của Bộ phận Một cửa cho một hồ sơ, dạng PDF/A có mã QR chứa mã hồ sơ.
@@ -84,6 +86,7 @@ def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh.")
         ),
+        workspace_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -116,7 +119,15 @@ def _issue(kind: NoticeKind, reason: str = "", invalid: tuple[str, ...] = (), **
         reason=reason.strip(),
         lookup_url=values["lookup_url"].strip(),
     )
-    issued = issue_notice(kind, values["dossier_dir"], profile, details, values["out"], invalid)
+    issued = issue_notice(
+        kind,
+        values["dossier_dir"],
+        profile,
+        details,
+        values["out"],
+        invalid,
+        workspace=resolve_workspace(values["workspace"]),
+    )
     click.echo(
         _("Đã ghi {title} ({code}) vào {out}").format(title=TITLES[kind], code=issued.code, out=values["out"])
     )

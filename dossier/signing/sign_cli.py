@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from dossier.cli_common import workspace_option
 from dossier.errors import ConfigError
 from dossier.i18n import _
 from dossier.render import print_json, stdout_console
@@ -114,6 +115,7 @@ def _settings() -> SigningSettings:
     default=None,
     help=_("Từ chối khi không kiểm tra được thu hồi (mọi mức)."),
 )
+@workspace_option
 @click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON."))
 @click.pass_context
 def sign(ctx: click.Context, inputs: tuple[Path, ...], out_dir: Path, **options: Any) -> None:
@@ -147,10 +149,13 @@ def sign(ctx: click.Context, inputs: tuple[Path, ...], out_dir: Path, **options:
     with open_signer(source) as key, batch_progress(len(jobs)) as progress:
         result = sign_batch(jobs, out_dir, request, key, trust_roots, progress)
     if result.files and not result.failed and carry_manifest(inputs, out_dir) is not None:
-        from dossier.submit.registry import DossierState, note_dossier_event
+        from dossier.store.registry import DossierState, note_dossier_event
+        from dossier.store.workspace import resolve_workspace
 
         details = {"files": len(result.files), "level": str(result.level_reached), "from": inputs[0].name}
-        note_dossier_event(out_dir, DossierState.signed, details)
+        note_dossier_event(
+            out_dir, DossierState.signed, details, workspace=resolve_workspace(options["workspace"])
+        )
     if options["as_json"]:
         print_json(batch_document(result))
     else:

@@ -28,9 +28,7 @@ from dossier.errors import InputFileError, OutputError
 from dossier.fsutil import FILE_MODE, atomic_write_text, fsync_path, make_private_dir, sha256_file
 from dossier.i18n import _
 from dossier.store.db import in_write_transaction
-from dossier.submit.adapter import SubmissionMetadata
-from dossier.submit.package import PackageFile, SubmissionPackage, file_fingerprint
-from dossier.submit.registry import (
+from dossier.store.registry import (
     DossierRecord,
     DossierState,
     RegisteredFile,
@@ -38,7 +36,9 @@ from dossier.submit.registry import (
     now_utc,
     transition,
 )
-from dossier.submit.workspace import Workspace
+from dossier.store.workspace import Workspace
+from dossier.submit.adapter import SubmissionMetadata
+from dossier.submit.package import PackageFile, SubmissionPackage, file_fingerprint
 
 METADATA_NAME = "metadata.json"
 FILES_DIR = "files"

@@ -21,9 +21,7 @@ from dossier.errors import ExitCode, VerificationFailed
 from dossier.fsutil import atomic_writer, make_private_dir
 from dossier.i18n import _
 from dossier.store.db import in_write_transaction
-from dossier.submit.adapter import PortalAdapter, PortalRequestRejected, PortalStatus, ResultDocument
-from dossier.submit.outbox import OutboxState, latest_item_for_dossier
-from dossier.submit.registry import (
+from dossier.store.registry import (
     TRANSITIONS,
     DossierRecord,
     DossierState,
@@ -31,8 +29,10 @@ from dossier.submit.registry import (
     get_dossier,
     transition_by_id,
 )
+from dossier.store.workspace import Workspace
+from dossier.submit.adapter import PortalAdapter, PortalRequestRejected, PortalStatus, ResultDocument
+from dossier.submit.outbox import OutboxState, latest_item_for_dossier
 from dossier.submit.sync import AdapterFactory, poll_status
-from dossier.submit.workspace import Workspace
 
 # Statuses after which no result will ever come (facts.md §9): refused, withdrawn, stopped.
 NO_RESULT_STATUSES = frozenset({3, 7, 8})

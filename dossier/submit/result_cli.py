@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.table import Table
 
+from dossier.cli_common import workspace_option
 from dossier.console import stderr_console
 from dossier.i18n import _
 from dossier.render import print_json, stdout_console
+from dossier.store.workspace import resolve_workspace
 from dossier.submit.settings import load_portal_settings
 from dossier.submit.submit_cli import (
     _actor,
@@ -19,9 +21,7 @@ from dossier.submit.submit_cli import (
     _json_option,
     _quiet,
     _status_document,
-    _workspace_option,
 )
-from dossier.submit.workspace import resolve_workspace
 
 if TYPE_CHECKING:
     from dossier.submit.result import ResultReport
@@ -52,7 +52,7 @@ Ví dụ:
     help=_("Thư mục lưu kết quả (tạo mới với chế độ 0700 nếu chưa có)."),
 )
 @_ca_bundle_option
-@_workspace_option
+@workspace_option
 @_json_option
 @click.pass_context
 def result(

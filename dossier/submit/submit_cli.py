@@ -14,13 +14,14 @@ import click
 from rich.table import Table
 
 from dossier.citizen import read_citizen_file
+from dossier.cli_common import workspace_option
 from dossier.console import stderr_console
 from dossier.errors import ConfigError, ExitCode
 from dossier.i18n import _
 from dossier.render import print_json, stdout_console
+from dossier.store.workspace import resolve_workspace
 from dossier.submit.adapter import Citizen
 from dossier.submit.settings import PortalSettings, load_portal_settings
-from dossier.submit.workspace import resolve_workspace
 
 if TYPE_CHECKING:
     from dossier.submit.sync import SubmitResult
@@ -100,16 +101,6 @@ Ví dụ:
 )
 
 
-def _workspace_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--workspace",
-        type=click.Path(file_okay=False, path_type=Path),
-        help=_(
-            "Thư mục sổ đăng ký và hàng đợi (mặc định: DOSSIER_HOME hoặc thư mục dữ liệu của người dùng)."
-        ),
-    )(command)
-
-
 def _json_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON (cho script)."))(
         command
@@ -129,7 +120,7 @@ def _quiet(ctx: click.Context) -> bool:
 
 
 def _actor(settings: PortalSettings) -> str:
-    from dossier.submit.eventlog import default_actor
+    from dossier.store.eventlog import default_actor
 
     return settings.officer or default_actor()
 
@@ -317,7 +308,7 @@ def _print_item_table(title: str, document: dict[str, Any]) -> None:
 @click.option("--no-receipt", is_flag=True, help=_("Không in giấy tiếp nhận (Mẫu 01)."))
 @click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
 @_ca_bundle_option
-@_workspace_option
+@workspace_option
 @_json_option
 @click.pass_context
 def submit(
@@ -392,7 +383,7 @@ def submit_document(result: SubmitResult) -> dict[str, Any]:
 @click.command(help=SYNC_HELP)
 @click.option("--due", "due_only", is_flag=True, help=_("Chỉ gửi hồ sơ đã đến giờ thử lại."))
 @_ca_bundle_option
-@_workspace_option
+@workspace_option
 @_json_option
 @click.pass_context
 def sync(
@@ -459,7 +450,7 @@ def _print_items(title: str, documents: list[dict[str, Any]]) -> None:
 
 @click.command(help=OUTBOX_HELP)
 @click.option("--all", "show_all", is_flag=True, help=_("Cả hồ sơ đã gửi xong và bị từ chối."))
-@_workspace_option
+@workspace_option
 @_json_option
 def outbox(show_all: bool, workspace: Path | None, as_json: bool) -> None:
     from dossier.submit.outbox import list_items
@@ -482,7 +473,7 @@ def outbox(show_all: bool, workspace: Path | None, as_json: bool) -> None:
 @click.argument("code", required=False)
 @click.option("--all", "poll_all", is_flag=True, help=_("Mọi hồ sơ đã nộp và chưa xong."))
 @_ca_bundle_option
-@_workspace_option
+@workspace_option
 @_json_option
 @click.pass_context
 def status(
@@ -550,11 +541,11 @@ def log() -> None:
 
 
 @log.command("verify", help=LOG_VERIFY_HELP)
-@_workspace_option
+@workspace_option
 @_json_option
 @click.pass_context
 def log_verify(ctx: click.Context, workspace: Path | None, as_json: bool) -> None:
-    from dossier.submit.eventlog import verify_chain
+    from dossier.store.eventlog import verify_chain
 
     with contextlib.closing(resolve_workspace(workspace).connect()) as conn:
         report = verify_chain(conn)
@@ -589,11 +580,11 @@ def log_verify(ctx: click.Context, workspace: Path | None, as_json: bool) -> Non
 
 @log.command("show", help=_("In các sự kiện (của một hồ sơ nếu cho MÃ): thời điểm, người, việc, trạng thái."))
 @click.argument("dossier", required=False)
-@_workspace_option
+@workspace_option
 @_json_option
 def log_show(dossier: str | None, workspace: Path | None, as_json: bool) -> None:
-    from dossier.submit.eventlog import read_events
-    from dossier.submit.registry import get_dossier
+    from dossier.store.eventlog import read_events
+    from dossier.store.registry import get_dossier
 
     with contextlib.closing(resolve_workspace(workspace).connect()) as conn:
         dossier_id = get_dossier(conn, dossier).id if dossier else None

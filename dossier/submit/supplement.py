@@ -35,6 +35,15 @@ from dossier.errors import (
 from dossier.fsutil import atomic_write_text, fsync_path, make_private_dir
 from dossier.i18n import _
 from dossier.store.db import in_write_transaction
+from dossier.store.eventlog import append_event, default_actor
+from dossier.store.registry import (
+    DossierRecord,
+    DossierState,
+    folder_key,
+    get_dossier,
+    transition_by_id,
+)
+from dossier.store.workspace import Workspace
 from dossier.submit.adapter import (
     FileStatus,
     PortalAdapter,
@@ -42,7 +51,6 @@ from dossier.submit.adapter import (
     PortalStatus,
     SupplementMetadata,
 )
-from dossier.submit.eventlog import append_event, default_actor
 from dossier.submit.outbox import (
     Enqueued,
     OutboxItem,
@@ -53,13 +61,6 @@ from dossier.submit.outbox import (
     read_payload,
     snapshot_files,
     update_item,
-)
-from dossier.submit.registry import (
-    DossierRecord,
-    DossierState,
-    folder_key,
-    get_dossier,
-    transition_by_id,
 )
 from dossier.submit.result import log_fingerprint
 from dossier.submit.settings import PortalSettings
@@ -76,7 +77,6 @@ from dossier.submit.sync import (
     poll_status,
     start_attempt,
 )
-from dossier.submit.workspace import Workspace
 
 SUPPLEMENT_NAME = "supplement.json"
 

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dossier.cli_common import workspace_option
 from dossier.i18n import _
 from dossier.render import print_json
+from dossier.store.workspace import resolve_workspace
 from dossier.submit.settings import load_portal_settings
 from dossier.submit.submit_cli import (
     _adapter_factory,
@@ -19,10 +21,8 @@ from dossier.submit.submit_cli import (
     _quiet,
     _result_message,
     _status_document,
-    _workspace_option,
     byte_progress,
 )
-from dossier.submit.workspace import resolve_workspace
 
 if TYPE_CHECKING:
     from dossier.submit.supplement import SupplementResult
@@ -56,7 +56,7 @@ Ví dụ:
 )
 @click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
 @_ca_bundle_option
-@_workspace_option
+@workspace_option
 @_json_option
 @click.pass_context
 def supplement(

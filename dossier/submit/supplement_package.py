@@ -17,6 +17,7 @@ from dossier.fsutil import sha256_file
 from dossier.i18n import _
 from dossier.profiles.deadlines import to_vietnam_time
 from dossier.profiles.loader import load_catalogue
+from dossier.store.registry import DossierRecord
 from dossier.submit.adapter import SubmissionFile, SupplementMetadata
 from dossier.submit.package import (
     SCAN_NAME,
@@ -28,7 +29,6 @@ from dossier.submit.package import (
     find_documents,
     signature_count,
 )
-from dossier.submit.registry import DossierRecord
 
 # Sent to the portal as it is (data in Vietnamese, like the portal's own history notes), not translated.
 DEFAULT_NOTE = "Công dân nộp bổ sung giấy tờ theo yêu cầu"

@@ -21,6 +21,19 @@ from typing import TypeVar
 from dossier.errors import ConfigError, DossierError, ExitCode, PortalRejectedError, PortalUnavailableError
 from dossier.i18n import _
 from dossier.store.db import in_write_transaction
+from dossier.store.eventlog import default_actor, log_event
+from dossier.store.registry import (
+    PORTAL_STATUS_STATES,
+    TRANSITIONS,
+    DossierRecord,
+    DossierState,
+    UnknownDossierError,
+    get_dossier,
+    list_dossiers,
+    mask_citizen_id,
+    transition_by_id,
+)
+from dossier.store.workspace import Workspace
 from dossier.submit.adapter import (
     Citizen,
     FileStatus,
@@ -29,7 +42,6 @@ from dossier.submit.adapter import (
     PortalDossier,
     PortalRequestRejected,
 )
-from dossier.submit.eventlog import default_actor, log_event
 from dossier.submit.outbox import (
     Enqueued,
     OutboxItem,
@@ -47,19 +59,7 @@ from dossier.submit.outbox import (
     verify_payload,
 )
 from dossier.submit.package import SubmissionPackage, build_package
-from dossier.submit.registry import (
-    PORTAL_STATUS_STATES,
-    TRANSITIONS,
-    DossierRecord,
-    DossierState,
-    UnknownDossierError,
-    get_dossier,
-    list_dossiers,
-    mask_citizen_id,
-    transition_by_id,
-)
 from dossier.submit.settings import PortalSettings
-from dossier.submit.workspace import Workspace
 
 RECEIPT_NAME = "giay-tiep-nhan.pdf"  # Mẫu 01, as `dossier notice receipt` names it in the demo
 AdapterFactory = Callable[[str], PortalAdapter]  # portal URL -> adapter

@@ -137,9 +137,9 @@ def test_check_command_end_to_end(tmp_path: Path) -> None:
 
     from contextlib import closing
 
-    from dossier.submit.eventlog import read_events, verify_chain
-    from dossier.submit.registry import dossier_for_folder
-    from dossier.submit.workspace import resolve_workspace
+    from dossier.store.eventlog import read_events, verify_chain
+    from dossier.store.registry import dossier_for_folder
+    from dossier.store.workspace import resolve_workspace
 
     with closing(resolve_workspace().connect()) as conn:  # scan and check noted the dossier in the registry
         record = dossier_for_folder(conn, out)

@@ -190,8 +190,8 @@ def test_dossier_folder_means_its_component_files(test_pki: TestPki, tmp_path: P
     assert (out / "manifest.json").read_bytes() == (folder / "manifest.json").read_bytes()
     from contextlib import closing
 
-    from dossier.submit.registry import dossier_for_folder
-    from dossier.submit.workspace import resolve_workspace
+    from dossier.store.registry import dossier_for_folder
+    from dossier.store.workspace import resolve_workspace
 
     with closing(resolve_workspace().connect()) as conn:
         record = dossier_for_folder(conn, out)

@@ -15,7 +15,6 @@ import pikepdf
 import pytest
 
 from dossier.submit.adapter import Citizen
-from dossier.submit.workspace import Workspace
 
 PROCEDURE = "1.001193"
 AGENCY = "000.00.06.H56"
@@ -97,11 +96,6 @@ class PortalConfig:
             lines.append(f"{key} = {json.dumps(value)}")
         self.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return self.path
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    return Workspace(tmp_path / "workspace")
 
 
 @pytest.fixture

@@ -9,9 +9,11 @@ import stat
 from contextlib import closing
 from pathlib import Path
 
+from dossier.store.eventlog import read_events, verify_chain
+from dossier.store.registry import DossierState, get_dossier
+from dossier.store.workspace import Workspace
 from dossier.submit.adapter import Officer
 from dossier.submit.auth import TokenProvider
-from dossier.submit.eventlog import read_events, verify_chain
 from dossier.submit.outbox import (
     METADATA_NAME,
     OutboxState,
@@ -21,11 +23,9 @@ from dossier.submit.outbox import (
     payload_file,
 )
 from dossier.submit.package import build_package
-from dossier.submit.registry import DossierState, get_dossier
 from dossier.submit.rest import RestPortalAdapter
 from dossier.submit.settings import PortalSettings
 from dossier.submit.sync import DeliveryResult, deliver
-from dossier.submit.workspace import Workspace
 from tests.submit.conftest import AGENCY, CITIZEN_ID, CITIZEN_NAME, OFFICER, citizen, make_dossier
 
 UNUSED_URL_HOST = "127.0.0.1"

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from dossier.store.eventlog import read_events
+from dossier.store.registry import DossierState
+from dossier.store.workspace import resolve_workspace
 from dossier.submit.adapter import PortalRequestRejected, ResultDocument
 from dossier.submit.auth import TokenProvider
-from dossier.submit.eventlog import read_events
-from dossier.submit.registry import DossierState
 from dossier.submit.rest import RestPortalAdapter
 from dossier.submit.result import UntrustedResultError, safe_document_name
 from dossier.submit.settings import PortalSettings
-from dossier.submit.workspace import resolve_workspace
 from tests.submit.conftest import TOKEN, PortalConfig, make_dossier
 from tests.submit.portal_fixture import start_portal
 from tests.submit.test_submit_portal import token_env

@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dossier.cli import DossierGroup
-from dossier.submit.eventlog import verify_chain
+from dossier.store.eventlog import verify_chain
+from dossier.store.registry import DossierState, dossier_for_folder
+from dossier.store.workspace import resolve_workspace
 from dossier.submit.outbox import list_items, payload_file
-from dossier.submit.registry import DossierState, dossier_for_folder
 from dossier.submit.submit_cli import outbox, status, submit, sync
-from dossier.submit.workspace import resolve_workspace
 from tests.submit.conftest import (
     CITIZEN_ID,
     CITIZEN_NAME,

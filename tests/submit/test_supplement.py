@@ -16,13 +16,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dossier.cli import DossierGroup
-from dossier.submit.eventlog import read_events, verify_chain
+from dossier.store.eventlog import read_events, verify_chain
+from dossier.store.registry import DossierState, dossier_for_folder
+from dossier.store.workspace import resolve_workspace
 from dossier.submit.outbox import OutboxState, list_items
-from dossier.submit.registry import DossierState, dossier_for_folder
 from dossier.submit.result_cli import result
 from dossier.submit.submit_cli import outbox, status, submit, sync
 from dossier.submit.supplement_cli import supplement
-from dossier.submit.workspace import resolve_workspace
 from tests.submit.conftest import AGENCY, OFFICER, TOKEN, PortalConfig, make_dossier, write_pdf
 from tests.submit.portal_fixture import RunningPortal, start_portal
 from tests.submit.test_submit_portal import free_port, portal_items, run_submit, token_env

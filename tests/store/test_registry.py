@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from dossier.store.db import in_write_transaction
-from dossier.submit.eventlog import read_events, verify_chain
-from dossier.submit.registry import (
+from dossier.store.eventlog import read_events, verify_chain
+from dossier.store.registry import (
     DossierState,
     InvalidTransitionError,
     dossier_for_folder,
@@ -19,7 +19,7 @@ from dossier.submit.registry import (
     record_dossier_event,
     transition,
 )
-from dossier.submit.workspace import Workspace, resolve_workspace
+from dossier.store.workspace import Workspace, resolve_workspace
 from tests.submit.conftest import CITIZEN_ID
 
 

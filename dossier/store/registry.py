@@ -21,8 +21,8 @@ from typing import Any
 from dossier.errors import DossierError, ExitCode
 from dossier.i18n import _
 from dossier.store.db import in_write_transaction
-from dossier.submit.eventlog import append_event, default_actor
-from dossier.submit.workspace import Workspace, resolve_workspace
+from dossier.store.eventlog import append_event, default_actor, log_event
+from dossier.store.workspace import Workspace, resolve_workspace
 
 log = logging.getLogger(__name__)
 
@@ -272,11 +272,42 @@ def note_dossier_event(
     details: dict[str, Any] | None = None,
     *,
     procedure_code: str | None = None,
+    workspace: Workspace | None = None,
 ) -> bool:
     """`record_dossier_event` for commands whose own work is done (scan, check, sign): a registry that cannot
     take the event (a finished dossier rescanned, an unwritable home) is a warning, never a lost scan."""
     try:
-        record_dossier_event(dossier_dir, state, details=details, procedure_code=procedure_code)
+        record_dossier_event(
+            dossier_dir, state, details=details, procedure_code=procedure_code, workspace=workspace
+        )
+    except (DossierError, sqlite3.Error, OSError) as error:
+        log.warning(_("Không ghi được vào sổ đăng ký hồ sơ: {reason}").format(reason=error))
+        return False
+    return True
+
+
+def note_folder_event(
+    dossier_dir: Path,
+    action: str,
+    details: dict[str, Any] | None = None,
+    *,
+    workspace: Workspace | None = None,
+) -> bool:
+    """Log `action` for the dossier registered at `dossier_dir` (or for no dossier, when the folder was never
+    registered) without changing its state: a notice printed at the counter. Like `note_dossier_event`, a
+    registry that cannot take it is a warning, never a lost piece of work."""
+    space = workspace if workspace is not None else resolve_workspace()
+    try:
+        with closing(space.connect()) as conn:
+            record = dossier_for_folder(conn, dossier_dir)
+            log_event(
+                conn,
+                action,
+                actor=default_actor(),
+                dossier_id=record.id if record is not None else None,
+                state=str(record.state) if record is not None else None,
+                details=details,
+            )
     except (DossierError, sqlite3.Error, OSError) as error:
         log.warning(_("Không ghi được vào sổ đăng ký hồ sơ: {reason}").format(reason=error))
         return False

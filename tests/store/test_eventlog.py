@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dossier.submit.eventlog import ChainProblemKind, event_hash, log_event, read_events, verify_chain
+from dossier.store.eventlog import ChainProblemKind, event_hash, log_event, read_events, verify_chain
+from dossier.store.workspace import Workspace
 from dossier.submit.submit_cli import log
-from dossier.submit.workspace import Workspace
 
 
 def _fill(workspace: Workspace, count: int) -> None:
