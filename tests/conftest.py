@@ -10,7 +10,9 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+from dossier.fonts import font_path
+
+FONT = font_path()
 
 
 @pytest.fixture(autouse=True)
