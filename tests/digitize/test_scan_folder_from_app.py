@@ -1,4 +1,4 @@
-"""Scanning on Windows: a scanning app (NAPS2's console) writes an image per page, then `dossier scan FOLDER`."""
+"""Scanning on Windows: an app (NAPS2's console) writes an image per page, then `dossier scan FOLDER`."""
 
 from __future__ import annotations
 
