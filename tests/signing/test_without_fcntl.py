@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,35 +10,16 @@ from pathlib import Path
 import pytest
 
 from dossier.samples.pki import TestPki
+from tests.blocked_modules import shim_env
 from tests.conftest import VIETNAMESE_LINES, render_text_page
 from tests.signing.conftest import write_sample_pdf
 from tests.signing.signed_samples import SignedSet, build_signed_set
 
-REPO = Path(__file__).resolve().parents[2]
-
-# Loaded by every interpreter started with this folder on PYTHONPATH, spawned workers included.
-BLOCKER = '''
-import sys
-
-
-class NoFcntl:
-    """Refuse `import fcntl`, as Windows has none."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name == "fcntl":
-            raise ModuleNotFoundError("No module named 'fcntl' (blocked: as on Windows)", name=name)
-        return None
-
-
-sys.meta_path.insert(0, NoFcntl())
-'''
-
 
 @pytest.fixture(scope="module")
 def no_fcntl_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    shim = tmp_path_factory.mktemp("no-fcntl")
-    (shim / "sitecustomize.py").write_text(BLOCKER, encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(shim), str(REPO)]), DOSSIER_MP_START="spawn")
+    env = shim_env(tmp_path_factory.mktemp("no-fcntl"), "fcntl")
+    env["DOSSIER_MP_START"] = "spawn"  # the workers run under the shim too, as on Windows
     env["DOSSIER_HOME"] = str(tmp_path_factory.mktemp("home"))
     return env
 
@@ -59,7 +39,7 @@ def test_the_shim_really_blocks_fcntl(no_fcntl_env: dict[str, str]) -> None:
     probe = subprocess.run(
         [sys.executable, "-c", "import fcntl"], env=no_fcntl_env, capture_output=True, text=True, check=False
     )
-    assert probe.returncode == 1 and "blocked: as on Windows" in probe.stderr
+    assert probe.returncode == 1 and "blocked for this test" in probe.stderr
 
 
 def test_help_profiles_and_code_run_without_fcntl(no_fcntl_env: dict[str, str]) -> None:
