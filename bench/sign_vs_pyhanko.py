@@ -27,12 +27,13 @@ from PIL import Image, ImageDraw, ImageFont
 from dossier import __version__ as dossier_version
 from dossier.digitize.encode import EncodedImage, encode_page_image
 from dossier.digitize.pdf import PdfMetadata, PdfPageSpec, write_pdf
+from dossier.fonts import font_path
 from dossier.models import ColourMode
 from dossier.samples.pki import install_on_softhsm, running_pki_server, write_test_pki
 
 TARGET_SIGN = 10.0  # at least 10x the pyHanko CLI loop
 TARGET_VERIFY = 20.0  # at least 20 documents per second verified on 2 cores
-FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+FONT = str(font_path())
 LINES = [
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
     "Độc lập - Tự do - Hạnh phúc",

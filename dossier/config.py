@@ -1,8 +1,10 @@
 """The officer's configuration file: one TOML file with a section per concern ([signing], [portal], ...).
 
-Found at `$DOSSIER_CONFIG`, else `config.toml` in the dossier home (`$DOSSIER_HOME` or the platform data
-folder). Each package parses its own section into a typed dataclass; this module only finds, reads and
-reports errors with the file name. Secrets (PINs, passwords, tokens) do not belong in this file.
+Found at `$DOSSIER_CONFIG`, else `config.toml` in `$DOSSIER_HOME` when that is set, else in the platform's
+per-user configuration folder (`platformdirs`: the data folder on Windows and macOS, `~/.config/dossier` on
+Linux, where a file left in the older place, the data folder, is still read while the new one is absent).
+Each package parses its own section into a typed dataclass; this module only finds, reads and reports
+errors with the file name. Secrets (PINs, passwords, tokens) do not belong in this file.
 """
 
 from __future__ import annotations
@@ -12,25 +14,36 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
 from dossier.errors import ConfigError
 from dossier.i18n import _
-from dossier.store.db import dossier_home
+from dossier.store.db import APP_NAME, HOME_ENV, dossier_home
 
 CONFIG_ENV = "DOSSIER_CONFIG"
 CONFIG_NAME = "config.toml"
+
+
+def default_config_path() -> Path:
+    """Where the configuration file is looked for when `$DOSSIER_CONFIG` does not name one."""
+    if os.environ.get(HOME_ENV, "").strip():
+        return dossier_home() / CONFIG_NAME
+    path = platformdirs.user_config_path(APP_NAME, appauthor=False) / CONFIG_NAME
+    legacy = dossier_home() / CONFIG_NAME
+    return legacy if not path.exists() and legacy.exists() else path
 
 
 def config_path() -> Path:
     configured = os.environ.get(CONFIG_ENV, "").strip()
     if configured:
         return Path(configured).expanduser()
-    return dossier_home() / CONFIG_NAME
+    return default_config_path()
 
 
 def load_config(path: Path | None = None) -> dict[str, Any]:
     """The whole configuration as a dict; an absent default file is an empty configuration."""
     path = path if path is not None else config_path()
-    explicit = path != dossier_home() / CONFIG_NAME  # a file named by $DOSSIER_CONFIG or a caller must exist
+    explicit = path != default_config_path()  # a file named by $DOSSIER_CONFIG or a caller must exist
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import shutil
@@ -11,6 +10,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+import filelock
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -95,16 +96,26 @@ def replace_dir(staging: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
+class LockBusyError(BlockingIOError):
+    """Raised by `exclusive_lock(..., wait=False)` when another process holds the lock."""
+
+
 @contextlib.contextmanager
-def exclusive_lock(path: Path) -> Iterator[None]:
-    """Hold an exclusive advisory lock on `path` (created 0600) until the block ends.
+def exclusive_lock(path: Path, *, wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` (created 0600) until the block ends.
 
     For read-check-write steps on files that two desks may touch at once (a dossier folder on a shared
-    disk): the second desk waits here, then sees what the first one wrote.
+    disk): the second desk waits here, then sees what the first one wrote. With `wait=False` a held lock
+    raises `LockBusyError` at once. `filelock` takes the operating system's own lock (flock on POSIX,
+    LockFileEx on Windows), which the kernel drops when the holder dies, so a killed run never leaves a
+    stuck lock behind.
     """
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    lock = filelock.FileLock(path, timeout=-1 if wait else 0, mode=FILE_MODE)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        lock.acquire()
+    except filelock.Timeout as exc:
+        raise LockBusyError(f"lock held: {path}") from exc
+    try:
         yield
     finally:
-        os.close(fd)  # closing releases the lock
+        lock.release()

@@ -10,9 +10,10 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from dossier.fonts import font_path
 from dossier.store.workspace import Workspace
 
-FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+FONT = font_path()
 
 
 @pytest.fixture(autouse=True)

@@ -55,3 +55,22 @@ def test_paths_in_the_file_are_relative_to_it(tmp_path: Path, monkeypatch: pytes
 def test_the_default_file_may_be_absent_even_when_named(dossier_home: Path) -> None:
     assert load_config(dossier_home / "config.toml") == {}
     assert config_section("portal", config_path()) == {}
+
+
+def test_without_dossier_home_the_platform_config_folder_is_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("DOSSIER_HOME")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert config_path() == tmp_path / "config" / "dossier" / "config.toml"
+    assert load_config() == {}  # the default file may be absent
+    # a file in the older place (the data folder) is still read while the new one is absent
+    legacy = tmp_path / "data" / "dossier" / "config.toml"
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text("[signing]\nagency = 'cũ'\n", encoding="utf-8")
+    assert config_path() == legacy and config_section("signing") == {"agency": "cũ"}
+    new = tmp_path / "config" / "dossier" / "config.toml"
+    new.parent.mkdir(parents=True)
+    new.write_text("[signing]\nagency = 'mới'\n", encoding="utf-8")
+    assert config_path() == new and config_section("signing") == {"agency": "mới"}

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import multiprocessing
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,10 +19,11 @@ from dossier.digitize.manifest import build_manifest, write_manifest
 from dossier.digitize.pages import PageJob, PageOutcome, process_page
 from dossier.digitize.pdf import PdfMetadata, PdfPageSpec, write_pdf
 from dossier.errors import InputFileError, OutputError, ScannerError
-from dossier.fsutil import make_private_dir, replace_dir, sha256_file
+from dossier.fsutil import LockBusyError, exclusive_lock, make_private_dir, replace_dir, sha256_file
 from dossier.i18n import _
 from dossier.models import ColourMode, FailedSource, OutputFile, RawPage, ScanResult
 from dossier.tools import require_tesseract
+from dossier.workers import process_pool
 
 PDF_NAME = "scan.pdf"
 MANIFEST_NAME = "manifest.json"
@@ -56,23 +55,22 @@ def _unwritable(out_dir: Path, exc: OSError) -> OutputError:
 def _output_lock(out_dir: Path) -> Iterator[None]:
     """One run at a time per output folder; stale staging folders of killed runs are removed here."""
     out_dir = out_dir.absolute()
-    try:
-        make_private_dir(out_dir.parent)
-        lock_path = out_dir.parent / f".{out_dir.name}.lock"
-        handle = lock_path.open("a")
-    except OSError as exc:
-        raise _unwritable(out_dir, exc) from exc
-    with handle:
+    lock_path = out_dir.parent / f".{out_dir.name}.lock"
+    with contextlib.ExitStack() as stack:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
+            make_private_dir(out_dir.parent)
+            stack.enter_context(exclusive_lock(lock_path, wait=False))
+        except LockBusyError as exc:
             raise OutputError(_("Một lần quét khác đang ghi vào thư mục này."), path=out_dir) from exc
+        except OSError as exc:
+            raise _unwritable(out_dir, exc) from exc
         for stale in out_dir.parent.glob(f".{out_dir.name}.partial-*"):
             shutil.rmtree(stale, ignore_errors=True)
         try:
             yield
         finally:
-            lock_path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # Windows refuses while it is open; filelock removes it there
+                lock_path.unlink()
 
 
 def _prepare_output(out_dir: Path) -> Path:
@@ -151,11 +149,8 @@ def _run_pages(jobs: Sequence[PageJob], workers: int, progress: ProgressCallback
             if progress:
                 progress("pages", len(outcomes), len(jobs))
         return outcomes
-    # forkserver, not fork: forking a parent whose OpenCV or sample-rendering threads hold locks deadlocks
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)), initializer=_worker_init, mp_context=context
-    ) as pool:
+    # the start method is one setting (dossier.workers): forkserver on Linux, spawn on Windows and macOS
+    with process_pool(min(workers, len(jobs)), initializer=_worker_init) as pool:
         futures: list[Future[PageOutcome]] = [pool.submit(process_page, job) for job in jobs]
         for future in futures:
             outcomes.append(future.result())

@@ -29,9 +29,9 @@ from dossier.errors import (
     DossierError,
     ExitCode,
     InputFileError,
-    MissingDependencyError,
     OutputError,
 )
+from dossier.fonts import FontStyle, font_path
 from dossier.fsutil import atomic_write_text, atomic_writer, exclusive_lock, sha256_file
 from dossier.i18n import _
 from dossier.profiles.checklist import Status, check_pages, read_page_texts
@@ -43,7 +43,6 @@ from dossier.store.workspace import Workspace
 SCAN_NAME = "scan.pdf"
 NOTICES_NAME = "notices.json"
 NOTICES_LOCK_NAME = ".notices.lock"
-FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
 REGULAR_FONT = "NoticeSerif"
 BOLD_FONT = "NoticeSerif-Bold"
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -324,16 +323,8 @@ def issue_notice(
 @cache
 def register_fonts() -> None:
     """Embed Liberation Serif (full Vietnamese): the standard PDF fonts garble diacritics and break PDF/A."""
-    for name, file in (
-        (REGULAR_FONT, "LiberationSerif-Regular.ttf"),
-        (BOLD_FONT, "LiberationSerif-Bold.ttf"),
-    ):
-        path = FONT_DIR / file
-        if not path.is_file():
-            raise MissingDependencyError(
-                _("Thiếu phông chữ tiếng Việt."), path=path, hint=_("Cài gói fonts-liberation2.")
-            )
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+    for name, style in ((REGULAR_FONT, FontStyle.regular), (BOLD_FONT, FontStyle.bold)):
+        pdfmetrics.registerFont(TTFont(name, str(font_path(style))))
     pdfmetrics.registerFontFamily(REGULAR_FONT, normal=REGULAR_FONT, bold=BOLD_FONT)
 
 

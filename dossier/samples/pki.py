@@ -26,11 +26,11 @@ from urllib.error import URLError
 from urllib.request import urlopen
 
 import click
-import yaml
 from asn1crypto import pem
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from dossier.extras import require_extra
 from dossier.fsutil import FILE_MODE, atomic_write_bytes, atomic_write_text, make_private_dir
 from dossier.i18n import _
 
@@ -335,6 +335,8 @@ def write_test_pki(
     `p12-password.txt`; it is never printed. `reuse_keys_from` copies another test PKI's keys instead of
     generating new ones (tests that need a second PKI, e.g. with its services down, save the key generation).
     """
+    require_extra("pki")
+    import yaml
     from certomancer.registry import CertLabel, CertomancerConfig
 
     directory = directory.absolute()  # the server runs in this folder: paths inside must not be relative
@@ -586,6 +588,7 @@ Ví dụ:
 @click.option("--serve", is_flag=True, help=_("Chạy OCSP, CRL, TSA trên 127.0.0.1 cho tới khi dừng."))
 @click.option("--json", "as_json", is_flag=True, help=_("In đường dẫn và địa chỉ dịch vụ dạng JSON."))
 def pki_command(directory: Path, port: int | None, serve: bool, as_json: bool) -> None:
+    require_extra("pki")
     pki = write_test_pki(directory, now=datetime.now(UTC), port=port)
     if as_json:
         click.echo(json.dumps(pki.to_json(), ensure_ascii=False, indent=2))

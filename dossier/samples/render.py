@@ -7,6 +7,7 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from dossier.fonts import font_path
 from dossier.samples.text import MOTTO, Block, PageContent, Style
 
 DPI = 300
@@ -21,14 +22,11 @@ TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 LEFT_COLUMN = (MARGIN_LEFT - 30, MARGIN_LEFT + 700)  # agency header, centred in this span
 RIGHT_COLUMN = (PAGE_WIDTH - MARGIN_RIGHT - 1090, PAGE_WIDTH - MARGIN_RIGHT)  # motto, date, signature
 LINE_SPACING = 1.32
-FONT_DIR = "/usr/share/fonts/truetype/liberation2"
 
 
 @cache
 def font(style: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(
-        f"{FONT_DIR}/LiberationSerif-{style}.ttf", size, layout_engine=ImageFont.Layout.BASIC
-    )
+    return ImageFont.truetype(str(font_path(style)), size, layout_engine=ImageFont.Layout.BASIC)
 
 
 @dataclass(frozen=True)

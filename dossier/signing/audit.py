@@ -1,18 +1,18 @@
 """`audit_tree`: every PDF under a folder verified in parallel, with summary counts and the JSON documents.
 
-Workers are separate processes (forkserver, as the scan pipeline): pyHanko's validation is pure Python and
-holds the GIL. Trust roots travel to them as DER bytes; each worker keeps its OCSP/CRL answers for the run.
+Workers are separate processes (`dossier.workers`, as the scan pipeline): pyHanko's validation is pure
+Python and holds the GIL. Trust roots travel to them as DER bytes; each worker keeps its OCSP/CRL answers
+for the run.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -26,6 +26,7 @@ from dossier.i18n import _
 from dossier.signing.indication import Indication, SubIndication
 from dossier.signing.verify import verify_file
 from dossier.signing.verify_result import FileVerification, RevocationMode
+from dossier.workers import process_pool
 
 ProgressCallback = Callable[[int, int], None]  # (files done, files in total)
 # Starting worker processes costs about a second (each imports pyHanko): not worth it for a handful of files.
@@ -122,13 +123,8 @@ def verify_files(
         return results
     by_path: dict[Path, FileVerification] = {}
     roots_der = tuple(cert.dump() for cert in trust_roots)
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(paths)),
-        mp_context=context,
-        initializer=_worker_init,
-        initargs=(roots_der, revocation),
-    ) as pool:
+    workers = min(jobs, len(paths))
+    with process_pool(workers, initializer=_worker_init, initargs=(roots_der, revocation)) as pool:
         futures = {pool.submit(_worker_verify, path): path for path in paths}
         for future in as_completed(futures):
             by_path[futures[future]] = future.result()

@@ -9,6 +9,7 @@ from typing import Any
 
 from dossier.config import config_path, config_section, resolve_config_path
 from dossier.errors import ConfigError
+from dossier.fonts import FONT_DIR
 from dossier.i18n import _
 
 
@@ -34,8 +35,8 @@ class Level(StrEnum):
 STAMP_WIDTH = 230.0
 STAMP_HEIGHT = 64.0
 STAMP_MARGIN = 18.0
-# Metric-compatible with Times New Roman, the font of Vietnamese official papers (Debian fonts-liberation2).
-DEFAULT_FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+# Liberation Serif, shipped in the package: metric-compatible with Times New Roman (official papers).
+DEFAULT_FONT = FONT_DIR / "LiberationSerif-Regular.ttf"
 
 
 @dataclass(frozen=True)

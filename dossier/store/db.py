@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,30 +11,31 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+import platformdirs
+
 from dossier.errors import OutputError
 from dossier.fsutil import FILE_MODE, make_private_dir
 from dossier.i18n import _
 
 DB_NAME = "dossier.sqlite3"
 HOME_ENV = "DOSSIER_HOME"
+APP_NAME = "dossier"
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 15_000  # a desk waits this long for another desk's transaction before giving up
 
 
 def dossier_home() -> Path:
-    """The folder holding the local database: `$DOSSIER_HOME`, else the platform's per-user data folder."""
+    """The folder holding the local database: `$DOSSIER_HOME`, else the platform's per-user data folder.
+
+    The platform folder comes from `platformdirs`: `%LOCALAPPDATA%\\dossier` on Windows,
+    `~/Library/Application Support/dossier` on macOS, `$XDG_DATA_HOME/dossier` (else `~/.local/share/dossier`)
+    on Linux.
+    """
     configured = os.environ.get(HOME_ENV, "").strip()
     if configured:
         return Path(configured).expanduser()
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "dossier"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "dossier"
-    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
-    base_dir = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
-    return base_dir / "dossier"
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
 def database_path(home: Path | None = None) -> Path:

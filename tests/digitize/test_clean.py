@@ -10,9 +10,10 @@ from PIL import Image, ImageDraw, ImageFont
 from dossier.digitize.clean import clean_page, clean_page_for_ocr, dark_border_mask
 from dossier.digitize.colour import remove_specks
 from dossier.digitize.orientation import detect_orientation, estimate_skew, rotate_quarter
+from dossier.fonts import font_path
 from dossier.models import ColourMode
 
-FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+FONT = str(font_path())
 PARAGRAPH = (
     "Cộng hòa xã hội chủ nghĩa Việt Nam. Độc lập, tự do, hạnh phúc. Đơn đề nghị cấp giấy chứng nhận "
     "quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất. Kính gửi ủy ban nhân dân "

@@ -21,9 +21,10 @@ from dossier.digitize.encode import CCITT, DCT, EncodedImage, encode_page_image
 from dossier.digitize.pdf import DOSSIER_XMP_NS, PdfMetadata, PdfPageSpec, write_pdf
 from dossier.digitize.textlayer import text_layer_content
 from dossier.errors import InputFileError, OutputError
+from dossier.fonts import font_path
 from dossier.models import ColourMode, PageText, Word
 
-FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+FONT = str(font_path())
 A4_300 = (2480, 3508)
 HEADER = [
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from dossier.errors import ConfigError
+from dossier.extras import require_extra
 from dossier.i18n import _
 from dossier.submit.portal.settings import (
     CLIENT_SECRET_ENV,
@@ -116,6 +117,7 @@ def serve_command(
     max_file_mb: int,
     no_require_signatures: bool,
 ) -> None:
+    require_extra("portal")
     from dossier.store.db import dossier_home
     from dossier.submit.portal.serve import serve
 

@@ -1,0 +1,37 @@
+"""The one lookup for the Vietnamese serif font shipped with the package (Liberation Serif 2, SIL OFL 1.1).
+
+Liberation Serif is metric-compatible with Times New Roman, the font of Vietnamese official papers, and its
+version 2 covers every Vietnamese letter with its tones (version 1 does not). The TTF files travel inside the
+package (`dossier/fonts/`, licence in `OFL.txt` beside them), so samples, notices and visible signatures
+need no system font on Windows, macOS or Linux.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from dossier.errors import MissingDependencyError
+from dossier.i18n import _
+
+FONT_DIR = Path(__file__).resolve().parent
+FAMILY = "LiberationSerif"
+LICENCE = FONT_DIR / "OFL.txt"
+
+
+class FontStyle(StrEnum):
+    regular = "Regular"
+    bold = "Bold"
+    italic = "Italic"
+
+
+def font_path(style: FontStyle | str = FontStyle.regular) -> Path:
+    """The TTF file of `style`; a damaged installation (file missing) is a missing dependency."""
+    path = FONT_DIR / f"{FAMILY}-{FontStyle(style).value}.ttf"
+    if not path.is_file():
+        raise MissingDependencyError(
+            _("Thiếu phông chữ tiếng Việt đi kèm gói dossier."),
+            path=path,
+            hint=_("Cài lại gói: pip install --force-reinstall dossier"),
+        )
+    return path
