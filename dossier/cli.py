@@ -143,6 +143,11 @@ def _parse_device_options(values: tuple[str, ...]) -> tuple[tuple[str, str], ...
     type=click.Path(path_type=Path),
     help=_("Thư mục hồ sơ đầu ra (scan.pdf, manifest.json); được thay thế trọn vẹn khi xong."),
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help=_("Thay cả thư mục --out có tệp không do lệnh quét ghi ra (bản đã ký, giấy tờ khác): chúng sẽ mất."),
+)
 @click.option("--device", help=_("Máy quét SANE, ví dụ 'pnm:0' (xem `dossier devices`)."))
 @click.option(
     "--device-option",
@@ -195,6 +200,7 @@ def scan(
     ctx: click.Context,
     sources: tuple[Path, ...],
     out_dir: Path,
+    force: bool,
     device: str | None,
     device_options: tuple[str, ...],
     adf: bool,
@@ -243,6 +249,7 @@ def scan(
         jobs=jobs,
         title=title,
         dossier_id=dossier_id,
+        force=force,
     )
     with page_progress(ctx.obj.get("quiet", False)) as progress:
         result = scan_dossier(options, progress=progress)

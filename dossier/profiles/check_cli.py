@@ -14,9 +14,9 @@ from rich.console import Console
 from rich.table import Table
 
 from dossier.cli_common import workspace_option
-from dossier.digitize.manifest import read_manifest, unreadable_pages
+from dossier.digitize.manifest import unreadable_pages
 from dossier.errors import ConfigError, ExitCode, InputFileError
-from dossier.fsutil import atomic_write_text, sha256_file
+from dossier.fsutil import sha256_file
 from dossier.i18n import _
 from dossier.profiles.assemble import was_assembled, write_components
 from dossier.profiles.checklist import (
@@ -29,10 +29,10 @@ from dossier.profiles.checklist import (
 )
 from dossier.profiles.loader import load_catalogue
 from dossier.profiles.validate import render_page, report_document, separator_marks, validate_report
+from dossier.store.folder import Correction, DossierFolder
 from dossier.store.registry import DossierState, note_dossier_event
 from dossier.store.workspace import resolve_workspace
 
-CORRECTIONS_NAME = "corrections.json"
 _ASSIGN = re.compile(r"^(\d+)(?:-(\d+))?=([\w.-]+)$")
 _MARKS = {
     Status.present: "✓",
@@ -76,40 +76,23 @@ def parse_assignments(values: tuple[str, ...]) -> dict[int, str]:
 
 
 def _record_corrections(folder: Path, officer: str, assignments: dict[int, str], scan_sha256: str) -> None:
-    path = folder / CORRECTIONS_NAME
-    history = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-    history.append(
-        {
-            "officer": officer,
-            "scan_sha256": scan_sha256,
-            "at": datetime.now().astimezone().isoformat(timespec="seconds"),
-            "pages": {str(page): component for page, component in sorted(assignments.items())},
-        }
-    )
-    atomic_write_text(path, json.dumps(history, ensure_ascii=False, indent=2) + "\n")
+    at = datetime.now().astimezone().isoformat(timespec="seconds")
+    DossierFolder(folder).add_correction(Correction(officer, scan_sha256, at, assignments))
 
 
 def _saved_assignments(folder: Path, scan_sha256: str) -> dict[int, str]:
     """Corrections made on this very scan (a rescan changes the pages, so older ones no longer apply)."""
-    path = folder / CORRECTIONS_NAME
     merged: dict[int, str] = {}
-    if path.exists():
-        for entry in json.loads(path.read_text(encoding="utf-8")):
-            if entry.get("scan_sha256") != scan_sha256:
-                continue
-            merged.update({int(page): component for page, component in entry["pages"].items()})
+    for entry in DossierFolder(folder).corrections():
+        if entry.scan_sha256 == scan_sha256:
+            merged.update(entry.pages)
     return merged
 
 
 def _unreadable_pages(dossier_dir: Path) -> list[int]:
     """Pages the scan could hardly read, from its manifest (absent for a scan.pdf made elsewhere)."""
-    manifest = dossier_dir / "manifest.json"
-    if not manifest.exists():
-        return []
-    try:
-        return unreadable_pages(read_manifest(manifest))
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise InputFileError(_("manifest.json hỏng: {reason}").format(reason=error), path=manifest) from error
+    manifest = DossierFolder(dossier_dir).manifest_or_none()
+    return unreadable_pages(manifest) if manifest is not None else []
 
 
 def print_report(report: ChecklistReport, unreadable: list[int] | None = None) -> None:
@@ -167,9 +150,7 @@ def check(
     workspace: Path | None,
     as_json: bool,
 ) -> None:
-    pdf = dossier_dir / "scan.pdf"
-    if not pdf.exists():
-        raise InputFileError(_("Thư mục không có scan.pdf: hãy chạy `dossier scan` trước."), path=dossier_dir)
+    pdf = DossierFolder(dossier_dir).require_scan()
     profile = load_catalogue(profiles_dir).profile_for(code, on.date() if on else date.today())
     texts = read_page_texts(pdf)
     scan_sha256 = sha256_file(pdf)

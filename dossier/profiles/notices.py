@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -32,17 +31,15 @@ from dossier.errors import (
     MissingDependencyError,
     OutputError,
 )
-from dossier.fsutil import atomic_write_text, atomic_writer, exclusive_lock, sha256_file
+from dossier.fsutil import atomic_writer, exclusive_lock, sha256_file
 from dossier.i18n import _
 from dossier.profiles.checklist import Status, check_pages, read_page_texts
 from dossier.profiles.deadlines import load_calendar, to_vietnam_time
 from dossier.profiles.model import Component, Form, Profile
+from dossier.store.folder import DossierFolder, NoticeRecord
 from dossier.store.registry import note_folder_event
 from dossier.store.workspace import Workspace
 
-SCAN_NAME = "scan.pdf"
-NOTICES_NAME = "notices.json"
-NOTICES_LOCK_NAME = ".notices.lock"
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
 REGULAR_FONT = "NoticeSerif"
 BOLD_FONT = "NoticeSerif-Bold"
@@ -158,10 +155,7 @@ class IssuedNotice:
 
 
 def dossier_scan(dossier_dir: Path) -> Path:
-    pdf = dossier_dir / SCAN_NAME
-    if not pdf.is_file():
-        raise InputFileError(_("Thư mục không có scan.pdf: hãy chạy `dossier scan` trước."), path=dossier_dir)
-    return pdf
+    return DossierFolder(dossier_dir).require_scan()
 
 
 def received_components(dossier_dir: Path, profile: Profile) -> tuple[Component, ...]:
@@ -219,24 +213,15 @@ def prepare_notice(
 
 
 def read_issued(dossier_dir: Path) -> tuple[IssuedNotice, ...]:
-    path = dossier_dir / NOTICES_NAME
-    if not path.exists():
-        return ()
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
         return tuple(
             IssuedNotice(
-                NoticeKind(e["kind"]),
-                e["code"],
-                e["issued_at"],
-                e.get("scan_sha256"),
-                tuple(e.get("component_ids", ())),
-                e.get("officer", ""),
-                e.get("file", ""),
+                NoticeKind(n.kind), n.code, n.issued_at, n.scan_sha256, n.component_ids, n.officer, n.file
             )
-            for e in entries
+            for n in DossierFolder(dossier_dir).notices()
         )
-    except (ValueError, KeyError, TypeError) as exc:
+    except ValueError as exc:
+        path = DossierFolder(dossier_dir).notices_path
         raise ConfigError(_("Tệp notices.json hỏng: {reason}").format(reason=exc), path=path) from exc
 
 
@@ -260,19 +245,18 @@ def ensure_first_supplement(dossier_dir: Path, scan_sha256: str) -> None:
 
 
 def record_notice(dossier_dir: Path, notice: IssuedNotice) -> None:
-    entries = [
-        {
-            "kind": str(n.kind),
-            "code": n.code,
-            "issued_at": n.issued_at,
-            "scan_sha256": n.scan_sha256,
-            "component_ids": list(n.component_ids),
-            "officer": n.officer,
-            "file": n.file,
-        }
-        for n in (*read_issued(dossier_dir), notice)
-    ]
-    atomic_write_text(dossier_dir / NOTICES_NAME, json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
+    """Append to notices.json; the caller holds the folder's notices lock."""
+    DossierFolder(dossier_dir).add_notice(
+        NoticeRecord(
+            str(notice.kind),
+            notice.code,
+            notice.issued_at,
+            notice.scan_sha256,
+            notice.component_ids,
+            notice.officer,
+            notice.file,
+        )
+    )
 
 
 def issue_notice(
@@ -289,12 +273,13 @@ def issue_notice(
     event log of `workspace` (default: the dossier home)."""
     if not dossier_dir.is_dir():
         raise InputFileError(_("Không tìm thấy thư mục hồ sơ."), path=dossier_dir)
-    scan = dossier_dir / SCAN_NAME
+    folder = DossierFolder(dossier_dir)
+    scan = folder.scan_pdf
     if kind is not NoticeKind.refusal:
         dossier_scan(dossier_dir)
     scan_sha256 = sha256_file(scan) if scan.is_file() else None
     # Two desks on one shared dossier folder: the one-time check and the record happen under one lock.
-    with exclusive_lock(dossier_dir / NOTICES_LOCK_NAME):
+    with exclusive_lock(folder.notices_lock):
         if kind is NoticeKind.supplement and scan_sha256 is not None:
             ensure_first_supplement(dossier_dir, scan_sha256)
         notice = prepare_notice(kind, dossier_dir, profile, details, invalid_ids, issued)
