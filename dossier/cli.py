@@ -254,44 +254,40 @@ def scan(
     with page_progress(ctx.obj.get("quiet", False)) as progress:
         result = scan_dossier(options, progress=progress)
     exit_code = ExitCode.partial if result.failed else ExitCode.ok
-    assembled = None
+    checked = None
     if profile is not None:
-        from dossier.profiles.assemble import assemble_components
+        from dossier.profiles.check import Split, check_dossier
         from dossier.profiles.check_cli import VERDICT_EXIT
         from dossier.profiles.checklist import Verdict
 
-        assembled = assemble_components(out_dir, profile)
-        if assembled.report.verdict is not Verdict.complete:  # a missing paper outweighs a failed source
-            exit_code = VERDICT_EXIT[assembled.report.verdict]
+        checked = check_dossier(out_dir, profile, split=Split.always)
+        if checked.verdict is not Verdict.complete:  # a missing paper outweighs a failed source
+            exit_code = VERDICT_EXIT[checked.verdict]
     from dossier.store.registry import DossierState, note_dossier_event
     from dossier.store.workspace import resolve_workspace
 
     details: dict[str, object] = {"pages": len(result.pages), "failed_sources": len(result.failed)}
-    if assembled is not None:
-        details["verdict"] = str(assembled.report.verdict)
-    note_dossier_event(
-        out_dir,
-        DossierState.scanned,
-        details,
-        procedure_code=procedure,
-        workspace=resolve_workspace(workspace),
-    )
+    if checked is not None:
+        details["verdict"] = str(checked.verdict)
+    space = resolve_workspace(workspace)
+    note_dossier_event(out_dir, DossierState.scanned, details, procedure_code=procedure, workspace=space)
     if as_json:
         document = scan_result_document(result, int(exit_code))
-        if assembled is not None:
+        if checked is not None:
             from dossier.profiles.validate import report_document
 
-            document["checklist"] = report_document(assembled.report, assembled.checks)
+            document["checklist"] = report_document(checked.report, dict(checked.checks))
             document["components"] = [
-                {"component": f.component, "pages": list(f.pages), "path": f.path} for f in assembled.files
+                {"component": f.component, "pages": list(f.pages), "path": f.path}
+                for f in checked.files or ()
             ]
         print_json(document)
     elif not ctx.obj.get("quiet"):
         print_scan_summary(result)
-        if assembled is not None:
+        if checked is not None:
             from dossier.profiles.check_cli import print_report
 
-            print_report(assembled.report)
+            print_report(checked.report)
     ctx.exit(int(exit_code))
 
 

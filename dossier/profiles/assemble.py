@@ -1,18 +1,16 @@
-"""After a scan with a known procedure: one PDF per component document, and the checklist in the manifest."""
+"""A checked dossier split into one PDF per component document, with the checklist in the manifest."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 import pikepdf
 
 from dossier.fsutil import atomic_writer, sha256_file
-from dossier.profiles.checklist import ChecklistReport, check_pages, read_page_texts
+from dossier.profiles.checklist import ChecklistReport
 from dossier.profiles.fields import FieldCheck
-from dossier.profiles.model import Profile
-from dossier.profiles.validate import render_page, report_document, separator_marks, validate_report
+from dossier.profiles.validate import report_document
 from dossier.store.folder import DossierFolder
 from dossier.store.manifest import Checklist, ComponentEntry
 
@@ -41,24 +39,6 @@ def _write_pages(scan: Path, pages: tuple[int, ...], out: Path) -> None:
                 del pdf.pages[index]
         with atomic_writer(out) as fh:
             pdf.save(fh, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-
-
-def assemble_components(dossier_dir: Path, profile: Profile) -> AssembledDossier:
-    """Check the scan against `profile`, write TPxx.pdf per component, record both in the manifest."""
-    scan = DossierFolder(dossier_dir).require_scan()
-    texts = read_page_texts(scan)
-
-    def render(page: int, dpi: float) -> np.ndarray:
-        return render_page(scan, page, dpi)
-
-    report = check_pages(texts, profile, separators=separator_marks(texts, profile, render))
-    report, checks = validate_report(report, texts, render)
-    return write_components(dossier_dir, report, checks)
-
-
-def was_assembled(dossier_dir: Path) -> bool:
-    """Whether `dossier scan --procedure` split this dossier into component files."""
-    return DossierFolder(dossier_dir).was_split()
 
 
 def write_components(

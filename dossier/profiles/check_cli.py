@@ -9,27 +9,20 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
-import numpy as np
 from rich.console import Console
 from rich.table import Table
 
 from dossier.cli_common import workspace_option
-from dossier.digitize.manifest import unreadable_pages
-from dossier.errors import ConfigError, ExitCode, InputFileError
-from dossier.fsutil import sha256_file
+from dossier.errors import ExitCode
 from dossier.i18n import _
-from dossier.profiles.assemble import was_assembled, write_components
+from dossier.profiles.check import check_dossier
 from dossier.profiles.checklist import (
-    NOT_IN_DOSSIER,
     ChecklistReport,
     Status,
     Verdict,
-    check_pages,
-    read_page_texts,
 )
 from dossier.profiles.loader import load_catalogue
-from dossier.profiles.validate import render_page, report_document, separator_marks, validate_report
-from dossier.store.folder import Correction, DossierFolder
+from dossier.profiles.validate import report_document
 from dossier.store.registry import DossierState, note_dossier_event
 from dossier.store.workspace import resolve_workspace
 
@@ -73,26 +66,6 @@ def parse_assignments(values: tuple[str, ...]) -> dict[int, str]:
         for page in range(first, last + 1):
             assignments[page] = match.group(3)
     return assignments
-
-
-def _record_corrections(folder: Path, officer: str, assignments: dict[int, str], scan_sha256: str) -> None:
-    at = datetime.now().astimezone().isoformat(timespec="seconds")
-    DossierFolder(folder).add_correction(Correction(officer, scan_sha256, at, assignments))
-
-
-def _saved_assignments(folder: Path, scan_sha256: str) -> dict[int, str]:
-    """Corrections made on this very scan (a rescan changes the pages, so older ones no longer apply)."""
-    merged: dict[int, str] = {}
-    for entry in DossierFolder(folder).corrections():
-        if entry.scan_sha256 == scan_sha256:
-            merged.update(entry.pages)
-    return merged
-
-
-def _unreadable_pages(dossier_dir: Path) -> list[int]:
-    """Pages the scan could hardly read, from its manifest (absent for a scan.pdf made elsewhere)."""
-    manifest = DossierFolder(dossier_dir).manifest_or_none()
-    return unreadable_pages(manifest) if manifest is not None else []
 
 
 def print_report(report: ChecklistReport, unreadable: list[int] | None = None) -> None:
@@ -150,36 +123,15 @@ def check(
     workspace: Path | None,
     as_json: bool,
 ) -> None:
-    pdf = DossierFolder(dossier_dir).require_scan()
     profile = load_catalogue(profiles_dir).profile_for(code, on.date() if on else date.today())
-    texts = read_page_texts(pdf)
-    scan_sha256 = sha256_file(pdf)
-    if not any(t.strip() for t in texts):
-        raise InputFileError(_("Hồ sơ không có chữ nào đọc được."), path=pdf)
-    assignments = parse_assignments(assign)
-    unknown = {c for c in assignments.values() if c != NOT_IN_DOSSIER and profile.component(c) is None}
-    if unknown:
-        raise ConfigError(
-            _("Không có thành phần {ids} trong thủ tục {code}.").format(
-                ids=", ".join(sorted(unknown)), code=profile.code
-            )
-        )
-    if any(p < 1 or p > len(texts) for p in assignments):
-        raise ConfigError(_("Số trang ngoài khoảng 1-{n}.").format(n=len(texts)))
-    if assignments:
-        if not officer.strip():
-            raise ConfigError(_("Cần --officer (hoặc DOSSIER_OFFICER) để ghi lại ai sửa."))
-        _record_corrections(dossier_dir, officer.strip(), assignments, scan_sha256)
-
-    def render(page: int, dpi: float) -> np.ndarray:
-        return render_page(pdf, page, dpi)
-
-    marks = separator_marks(texts, profile, render)
-    saved = _saved_assignments(dossier_dir, scan_sha256)
-    report = check_pages(texts, profile, saved, marks)
-    report, checks = validate_report(report, texts, render, on.date() if on else None)
-    if saved and was_assembled(dossier_dir):  # the component files follow the officer's corrections
-        write_components(dossier_dir, report, checks)
+    checked = check_dossier(
+        dossier_dir,
+        profile,
+        on.date() if on else None,
+        assignments=parse_assignments(assign),
+        officer=officer,
+    )
+    report = checked.report
     details = {"verdict": str(report.verdict), "missing": [c.id for c in report.missing]}
     note_dossier_event(
         dossier_dir,
@@ -188,9 +140,9 @@ def check(
         procedure_code=profile.code,
         workspace=resolve_workspace(workspace),
     )
-    unreadable = _unreadable_pages(dossier_dir)
+    unreadable = list(checked.unreadable_pages)
     if as_json:
-        document = report_document(report, checks) | {"unreadable_pages": unreadable}
+        document = report_document(report, dict(checked.checks)) | {"unreadable_pages": unreadable}
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         print_report(report, unreadable)

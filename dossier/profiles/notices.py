@@ -33,7 +33,8 @@ from dossier.errors import (
 )
 from dossier.fsutil import atomic_writer, exclusive_lock, sha256_file
 from dossier.i18n import _
-from dossier.profiles.checklist import Status, check_pages, read_page_texts
+from dossier.profiles.check import Split, check_dossier
+from dossier.profiles.checklist import ChecklistReport, Status
 from dossier.profiles.deadlines import load_calendar, to_vietnam_time
 from dossier.profiles.model import Component, Form, Profile
 from dossier.store.folder import DossierFolder, NoticeRecord
@@ -158,17 +159,21 @@ def dossier_scan(dossier_dir: Path) -> Path:
     return DossierFolder(dossier_dir).require_scan()
 
 
-def received_components(dossier_dir: Path, profile: Profile) -> tuple[Component, ...]:
+def _checked(dossier_dir: Path, profile: Profile, on: date | None) -> ChecklistReport:
+    """The dossier as `dossier check` sees it (the officer's corrections included); nothing is written."""
+    return check_dossier(dossier_dir, profile, on, split=Split.never).report
+
+
+def received_components(dossier_dir: Path, profile: Profile, on: date | None = None) -> tuple[Component, ...]:
     """Components the checklist finds in the scan (present or to be confirmed by the officer)."""
-    report = check_pages(read_page_texts(dossier_scan(dossier_dir)), profile)
+    report = _checked(dossier_dir, profile, on)
     return tuple(i.component for i in report.items if i.status in (Status.present, Status.review))
 
 
 def components_to_supplement(
-    dossier_dir: Path, profile: Profile, invalid_ids: tuple[str, ...] = ()
+    dossier_dir: Path, profile: Profile, invalid_ids: tuple[str, ...] = (), on: date | None = None
 ) -> tuple[Component, ...]:
     """Every missing component from the checklist plus those the officer found invalid, all at once."""
-    report = check_pages(read_page_texts(dossier_scan(dossier_dir)), profile)
     unknown = [i for i in invalid_ids if profile.component(i) is None]
     if unknown:
         raise ConfigError(
@@ -176,6 +181,7 @@ def components_to_supplement(
                 ids=", ".join(unknown), code=profile.code
             )
         )
+    report = _checked(dossier_dir, profile, on)
     wanted = {c.id for c in report.missing} | set(invalid_ids)
     rows = tuple(c for c in profile.components if c.id in wanted)
     if not rows:
@@ -199,10 +205,10 @@ def prepare_notice(
     if kind is NoticeKind.refusal and not details.reason.strip():
         raise ConfigError(_("Phiếu từ chối cần lý do (--reason)."))
     if kind is NoticeKind.receipt:
-        rows = received_components(dossier_dir, profile)
+        rows = received_components(dossier_dir, profile, received.date())
         appointment = load_calendar().appointment(received, profile.processing_days)
     elif kind is NoticeKind.supplement:
-        rows, appointment = components_to_supplement(dossier_dir, profile, invalid_ids), None
+        rows, appointment = components_to_supplement(dossier_dir, profile, invalid_ids, received.date()), None
     else:
         rows, appointment = (), None
     when = to_vietnam_time(issued or datetime.now().astimezone())
