@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
@@ -150,6 +150,7 @@ class IssuedNotice:
     component_ids: tuple[str, ...]
     officer: str
     file: str
+    printed_now: bool = True  # False: an earlier form for the same code was found and kept (not recorded)
 
 
 # --- building the notice from the dossier ---
@@ -274,27 +275,45 @@ def issue_notice(
     invalid_ids: tuple[str, ...] = (),
     issued: datetime | None = None,
     workspace: Workspace | None = None,
+    *,
+    rows: tuple[Component, ...] | None = None,
+    appointment: datetime | None = None,
+    reuse_earlier: bool = False,
 ) -> IssuedNotice:
     """Check the rules, render the form to `out` (PDF/A-2b, atomic), record it in notices.json and in the
-    event log of `workspace` (default: the dossier home)."""
+    event log of `workspace` (default: the dossier home).
+
+    `rows` and `appointment` given (the receipt printed once the portal acknowledged a submission: the
+    components sent, the portal's appointment) replace what the check of the scan would give; with
+    `reuse_earlier`, a form of this kind already issued for the same code (its file still there) is returned
+    as it is instead of printing a second one. Both happen under the folder's lock like every notice.
+    """
     if not dossier_dir.is_dir():
         raise InputFileError(_("Không tìm thấy thư mục hồ sơ."), path=dossier_dir)
     folder = DossierFolder(dossier_dir)
     scan = folder.scan_pdf
-    if kind is not NoticeKind.refusal:
+    if kind is not NoticeKind.refusal and rows is None:
         dossier_scan(dossier_dir)
     scan_sha256 = sha256_file(scan) if scan.is_file() else None
     # Two desks on one shared dossier folder: the one-time check and the record happen under one lock.
     with exclusive_lock(folder.notices_lock):
+        if reuse_earlier:
+            earlier = [n for n in read_issued(dossier_dir) if n.kind is kind and n.code == details.code]
+            if earlier and Path(earlier[-1].file).is_file():
+                return replace(earlier[-1], printed_now=False)
         if kind is NoticeKind.supplement and scan_sha256 is not None:
             ensure_first_supplement(dossier_dir, scan_sha256)
-        notice = prepare_notice(kind, dossier_dir, profile, details, invalid_ids, issued)
+        if rows is None:
+            notice = prepare_notice(kind, dossier_dir, profile, details, invalid_ids, issued)
+        else:
+            when = to_vietnam_time(issued or datetime.now().astimezone())
+            notice = Notice(kind, details, profile, rows, appointment, when)
         write_notice_pdf(notice, out)
         record = IssuedNotice(
             kind,
             details.code,
             notice.issued.isoformat(timespec="seconds"),
-            scan_sha256,
+            scan_sha256 if rows is None else None,
             tuple(c.id for c in notice.rows),
             details.officer,
             str(out),
