@@ -14,11 +14,12 @@ import click
 from rich.text import Text
 
 from dossier import __version__
-from dossier.cli_common import workspace_option
+from dossier.cli_common import json_option, progress_bar, workspace_option
 from dossier.console import setup_logging, stderr_console
 from dossier.errors import DossierError, ExitCode
 from dossier.i18n import _
 from dossier.models import ColourMode
+from dossier.progress import StageProgress
 
 log = logging.getLogger("dossier")
 
@@ -194,7 +195,7 @@ def _parse_device_options(values: tuple[str, ...]) -> tuple[tuple[str, str], ...
 )
 @click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
 @workspace_option
-@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON ra stdout (cho script)."))
+@json_option
 @click.pass_context
 def scan(
     ctx: click.Context,
@@ -292,32 +293,18 @@ def scan(
 
 
 @contextlib.contextmanager
-def page_progress(quiet: bool) -> Iterator[object]:
-    """A rich progress bar on stderr, one tick per page; silent when stderr is not a terminal."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+def page_progress(quiet: bool) -> Iterator[StageProgress]:
+    """The progress bar on stderr, one tick per page, shown as soon as the pages are known."""
+    with progress_bar(None, _("Đang xử lý trang"), quiet) as bar:
 
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=stderr_console,
-        disable=quiet or not stderr_console.is_terminal,
-    )
-    tasks: list[object] = []
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(done if stage == "pages" else 0, total)
 
-    def update(stage: str, done: int, total: int) -> None:
-        if not tasks:  # shown as soon as the pages are known, before the first one is done
-            tasks.append(progress.add_task(_("Đang xử lý trang"), total=total))
-        if stage == "pages":
-            progress.update(tasks[0], completed=done, total=total)
-
-    with progress:
         yield update
 
 
 @cli.command(help=DEVICES_HELP)
-@click.option("--json", "as_json", is_flag=True, help=_("In danh sách dạng JSON."))
+@json_option
 def devices(as_json: bool) -> None:
     from dataclasses import asdict
 

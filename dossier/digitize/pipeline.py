@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -24,10 +24,9 @@ from dossier.errors import InputFileError, OutputError, ScannerError
 from dossier.fsutil import make_private_dir, recover_replace, replace_dir, sha256_file
 from dossier.i18n import _
 from dossier.models import ColourMode, FailedSource, OutputFile, ProcessedPage, RawPage, ScanResult
+from dossier.progress import StageProgress as ProgressCallback
 from dossier.store.folder import DossierFolder, RescanPlan, resolve_output
 from dossier.tools import require_tesseract
-
-ProgressCallback = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass(frozen=True)

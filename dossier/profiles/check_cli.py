@@ -9,10 +9,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from dossier.cli_common import workspace_option
+from dossier.cli_common import json_option, workspace_option
+from dossier.console import stdout_console
 from dossier.errors import ExitCode
 from dossier.i18n import _
 from dossier.profiles.check import check_dossier
@@ -69,7 +69,7 @@ def parse_assignments(values: tuple[str, ...]) -> dict[int, str]:
 
 
 def print_report(report: ChecklistReport, unreadable: list[int] | None = None) -> None:
-    console = Console(highlight=False, soft_wrap=False, markup=False)
+    console = stdout_console
     table = Table(title=f"{report.profile.code} {report.profile.name}")
     for header in (_("Thành phần"), "", _("Trang"), _("Căn cứ")):
         table.add_column(header)
@@ -110,7 +110,7 @@ def print_report(report: ChecklistReport, unreadable: list[int] | None = None) -
 @click.option("--officer", default=lambda: os.environ.get("DOSSIER_OFFICER", ""), help=_("Tên cán bộ sửa."))
 @click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
 @workspace_option
-@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON."))
+@json_option
 @click.pass_context
 def check(
     ctx: click.Context,

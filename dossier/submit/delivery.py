@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
 from dossier.errors import ExitCode, PortalRejectedError, PortalUnavailableError
+from dossier.progress import ByteProgress
 from dossier.store.db import in_write_transaction
 from dossier.store.registry import DossierState, get_dossier, transition_by_id
 from dossier.store.workspace import Workspace
@@ -35,8 +35,6 @@ from dossier.submit.outbox import (
 )
 
 AdapterFactory = Callable[[str], PortalAdapter]  # portal URL -> adapter
-ByteProgress = Callable[[int], None]
-ProgressFactory = Callable[[int], AbstractContextManager[ByteProgress]]  # total bytes -> progress context
 
 
 class DeliveryResult(StrEnum):

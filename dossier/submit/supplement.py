@@ -34,6 +34,7 @@ from dossier.errors import (
 )
 from dossier.fsutil import atomic_write_text, fsync_path, make_private_dir
 from dossier.i18n import _
+from dossier.progress import ByteProgress, ProgressFactory
 from dossier.store.db import in_write_transaction
 from dossier.store.eventlog import append_event, default_actor
 from dossier.store.registry import (
@@ -53,10 +54,8 @@ from dossier.submit.adapter import (
 )
 from dossier.submit.delivery import (
     AdapterFactory,
-    ByteProgress,
     Delivery,
     DeliveryResult,
-    ProgressFactory,
     delivery_failure,
     finished_delivery,
     log_fingerprint,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dossier.errors import ConfigError, DossierError, ExitCode
 from dossier.i18n import _
+from dossier.progress import ByteProgress, ProgressFactory
 from dossier.store.db import in_write_transaction
 from dossier.store.eventlog import default_actor
 from dossier.store.registry import mask_citizen_id
@@ -22,10 +23,8 @@ from dossier.store.workspace import Workspace
 from dossier.submit.adapter import Citizen, Officer, PortalAdapter
 from dossier.submit.delivery import (
     AdapterFactory,
-    ByteProgress,
     Delivery,
     DeliveryResult,
-    ProgressFactory,
     deliver_submission,
     finished_delivery,
 )
