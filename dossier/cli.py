@@ -14,11 +14,12 @@ import click
 from rich.text import Text
 
 from dossier import __version__
-from dossier.cli_common import workspace_option
+from dossier.cli_common import json_option, progress_bar, workspace_option
 from dossier.console import setup_logging, stderr_console
 from dossier.errors import DossierError, ExitCode
 from dossier.i18n import _
 from dossier.models import ColourMode
+from dossier.progress import StageProgress
 
 log = logging.getLogger("dossier")
 
@@ -143,6 +144,11 @@ def _parse_device_options(values: tuple[str, ...]) -> tuple[tuple[str, str], ...
     type=click.Path(path_type=Path),
     help=_("Thư mục hồ sơ đầu ra (scan.pdf, manifest.json); được thay thế trọn vẹn khi xong."),
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help=_("Thay cả thư mục --out có tệp không do lệnh quét ghi ra (bản đã ký, giấy tờ khác): chúng sẽ mất."),
+)
 @click.option("--device", help=_("Máy quét SANE, ví dụ 'pnm:0' (xem `dossier devices`)."))
 @click.option(
     "--device-option",
@@ -189,12 +195,13 @@ def _parse_device_options(values: tuple[str, ...]) -> tuple[tuple[str, str], ...
 )
 @click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
 @workspace_option
-@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON ra stdout (cho script)."))
+@json_option
 @click.pass_context
 def scan(
     ctx: click.Context,
     sources: tuple[Path, ...],
     out_dir: Path,
+    force: bool,
     device: str | None,
     device_options: tuple[str, ...],
     adf: bool,
@@ -243,78 +250,61 @@ def scan(
         jobs=jobs,
         title=title,
         dossier_id=dossier_id,
+        force=force,
     )
     with page_progress(ctx.obj.get("quiet", False)) as progress:
         result = scan_dossier(options, progress=progress)
     exit_code = ExitCode.partial if result.failed else ExitCode.ok
-    assembled = None
+    checked = None
     if profile is not None:
-        from dossier.profiles.assemble import assemble_components
+        from dossier.profiles.check import Split, check_dossier
         from dossier.profiles.check_cli import VERDICT_EXIT
         from dossier.profiles.checklist import Verdict
 
-        assembled = assemble_components(out_dir, profile)
-        if assembled.report.verdict is not Verdict.complete:  # a missing paper outweighs a failed source
-            exit_code = VERDICT_EXIT[assembled.report.verdict]
+        checked = check_dossier(out_dir, profile, split=Split.always)
+        if checked.verdict is not Verdict.complete:  # a missing paper outweighs a failed source
+            exit_code = VERDICT_EXIT[checked.verdict]
     from dossier.store.registry import DossierState, note_dossier_event
     from dossier.store.workspace import resolve_workspace
 
     details: dict[str, object] = {"pages": len(result.pages), "failed_sources": len(result.failed)}
-    if assembled is not None:
-        details["verdict"] = str(assembled.report.verdict)
-    note_dossier_event(
-        out_dir,
-        DossierState.scanned,
-        details,
-        procedure_code=procedure,
-        workspace=resolve_workspace(workspace),
-    )
+    if checked is not None:
+        details["verdict"] = str(checked.verdict)
+    space = resolve_workspace(workspace)
+    note_dossier_event(out_dir, DossierState.scanned, details, procedure_code=procedure, workspace=space)
     if as_json:
         document = scan_result_document(result, int(exit_code))
-        if assembled is not None:
+        if checked is not None:
             from dossier.profiles.validate import report_document
 
-            document["checklist"] = report_document(assembled.report, assembled.checks)
+            document["checklist"] = report_document(checked.report, dict(checked.checks))
             document["components"] = [
-                {"component": f.component, "pages": list(f.pages), "path": f.path} for f in assembled.files
+                {"component": f.component, "pages": list(f.pages), "path": f.path}
+                for f in checked.files or ()
             ]
         print_json(document)
     elif not ctx.obj.get("quiet"):
         print_scan_summary(result)
-        if assembled is not None:
+        if checked is not None:
             from dossier.profiles.check_cli import print_report
 
-            print_report(assembled.report)
+            print_report(checked.report)
     ctx.exit(int(exit_code))
 
 
 @contextlib.contextmanager
-def page_progress(quiet: bool) -> Iterator[object]:
-    """A rich progress bar on stderr, one tick per page; silent when stderr is not a terminal."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+def page_progress(quiet: bool) -> Iterator[StageProgress]:
+    """The progress bar on stderr, one tick per page, shown as soon as the pages are known."""
+    with progress_bar(None, _("Đang xử lý trang"), quiet) as bar:
 
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=stderr_console,
-        disable=quiet or not stderr_console.is_terminal,
-    )
-    tasks: list[object] = []
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(done if stage == "pages" else 0, total)
 
-    def update(stage: str, done: int, total: int) -> None:
-        if not tasks:  # shown as soon as the pages are known, before the first one is done
-            tasks.append(progress.add_task(_("Đang xử lý trang"), total=total))
-        if stage == "pages":
-            progress.update(tasks[0], completed=done, total=total)
-
-    with progress:
         yield update
 
 
 @cli.command(help=DEVICES_HELP)
-@click.option("--json", "as_json", is_flag=True, help=_("In danh sách dạng JSON."))
+@json_option
 def devices(as_json: bool) -> None:
     from dataclasses import asdict
 

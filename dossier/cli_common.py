@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 
+from dossier.console import stderr_console
 from dossier.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,3 +36,68 @@ def workspace_option(command: F) -> F:
             "Thư mục sổ đăng ký và hàng đợi (mặc định: DOSSIER_HOME hoặc thư mục dữ liệu của người dùng)."
         ),
     )(command)
+
+
+def json_option(command: F) -> F:
+    """`--json`: the result as one JSON document on stdout, for scripts (messages stay on stderr)."""
+    return click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON (cho script)."))(
+        command
+    )
+
+
+def quiet(ctx: click.Context) -> bool:
+    """Whether the top-level `-q/--quiet` was given."""
+    root = ctx.find_root()
+    return bool(root.obj.get("quiet")) if isinstance(root.obj, dict) else False
+
+
+class ProgressBar:
+    """One progress bar: `advance(n)` adds n units, `update(done, total)` sets both (the task is shown on the
+    first call, so a total learnt late is fine)."""
+
+    def __init__(self, progress: Progress, label: str, total: int | None) -> None:
+        self._progress = progress
+        self._label = label
+        self._task: TaskID | None = None
+        if total is not None:
+            self._task = progress.add_task(label, total=total)
+
+    def _ensure(self, total: int | None) -> TaskID:
+        if self._task is None:
+            self._task = self._progress.add_task(self._label, total=total)
+        return self._task
+
+    def advance(self, amount: int) -> None:
+        self._progress.advance(self._ensure(None), amount)
+
+    def update(self, done: int, total: int) -> None:
+        self._progress.update(self._ensure(total), completed=done, total=total)
+
+
+@contextlib.contextmanager
+def progress_bar(
+    total: int | None, label: str, quiet: bool = False, *, unit: str = "items", transient: bool = False
+) -> Iterator[ProgressBar]:
+    """The progress bar every long command shows on stderr (items or bytes); silent with `-q`, `--json` or
+    when stderr is not a terminal."""
+    columns: list[ProgressColumn] = [TextColumn("{task.description}"), BarColumn()]
+    if unit == "bytes":
+        columns += [DownloadColumn(), TransferSpeedColumn()]
+    else:
+        columns.append(MofNCompleteColumn())
+    columns.append(TimeRemainingColumn())
+    progress = Progress(
+        *columns,
+        console=stderr_console,
+        disable=quiet or not stderr_console.is_terminal,
+        transient=transient,
+    )
+    with progress:
+        yield ProgressBar(progress, label, total)
+
+
+@contextlib.contextmanager
+def byte_progress(total: int, label: str, quiet: bool = False) -> Iterator[Callable[[int], None]]:
+    """`progress_bar` counting bytes, as the callback the portal commands take (bytes just accepted)."""
+    with progress_bar(total, label, quiet, unit="bytes") as bar:
+        yield bar.advance

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from dossier.cli_common import workspace_option
+from dossier.cli_common import json_option, workspace_option
 from dossier.i18n import _
 from dossier.store.codes import (
     DEFAULT_POLICY,
@@ -97,7 +97,7 @@ def code() -> None:
 )
 @click.option("--strict", is_flag=True, help=STRICT_OPTION_HELP)
 @workspace_option
-@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON ra stdout (cho script)."))
+@json_option
 def next_command(
     agency: str, at: str | None, start: int, strict: bool, workspace: Path | None, as_json: bool
 ) -> None:
@@ -114,7 +114,7 @@ def next_command(
 @code.command(name="check", help=CHECK_HELP)
 @click.argument("text", metavar="CODE")
 @click.option("--strict", is_flag=True, help=STRICT_OPTION_HELP)
-@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON ra stdout (cho script)."))
+@json_option
 @click.pass_context
 def check_command(ctx: click.Context, text: str, strict: bool, as_json: bool) -> None:
     from dossier.render import print_json

@@ -12,6 +12,9 @@ from rich.logging import RichHandler
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{12}|\d{9})(?!\d)")
 
 stderr_console = Console(stderr=True, highlight=False, markup=False)  # messages name files: no markup
+stdout_console = Console(
+    highlight=False, soft_wrap=True, markup=False
+)  # results; file names may hold [brackets]
 
 
 def redact(text: str, names: tuple[str, ...] = ()) -> str:

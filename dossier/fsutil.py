@@ -78,22 +78,50 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _aside(target: Path) -> Path:
+    return target.with_name(f".{target.name}.old")
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+def recover_replace(target: Path) -> None:
+    """Finish or undo a `replace_dir` interrupted between its two renames.
+
+    The old folder waits aside as `.NAME.old` between the renames: with no `target`, it is the last complete
+    folder and is renamed back; beside a `target`, the swap finished and it is removed. Only ever a rename
+    back, never a deletion, when `target` is missing.
+    """
+    old = _aside(target)
+    if not (old.exists() or old.is_symlink()):
+        return
+    if target.exists() or target.is_symlink():
+        _remove(old)
+    else:
+        old.replace(target)
+        fsync_path(target.parent)
+
+
 def replace_dir(staging: Path, target: Path) -> None:
     """Move a fully written `staging` folder into place as `target`, keeping the old one until the end.
 
     The old `target` is renamed aside, the new one renamed in, then the old one deleted: a crash leaves
-    either the old complete folder or the new complete one (plus a `.old` folder to clean up).
+    either the old complete folder or the new complete one (plus a `.old` folder that `recover_replace`,
+    called first here and before any later swap, puts back or removes).
     """
     fsync_path(staging)
-    old = target.with_name(f".{target.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
+    recover_replace(target)
+    old = _aside(target)
+    if target.exists() or target.is_symlink():
         target.replace(old)
     staging.replace(target)
     fsync_path(target.parent)
-    if old.exists():
-        shutil.rmtree(old)
+    if old.exists() or old.is_symlink():
+        _remove(old)
 
 
 class LockBusyError(BlockingIOError):

@@ -7,15 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from dossier.console import stdout_console
 from dossier.digitize.manifest import LOW_OCR_CONFIDENCE
 from dossier.i18n import _
 from dossier.models import ScanResult
-
-stdout_console = Console(highlight=False, soft_wrap=True, markup=False)  # file names may hold [brackets]
 
 
 def print_json(document: dict[str, Any]) -> None:

@@ -7,29 +7,32 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from dossier import __version__
 from dossier.digitize import acquire, sane
-from dossier.digitize.manifest import build_manifest, write_manifest
+from dossier.digitize.manifest import build_manifest
 from dossier.digitize.pages import PageJob, PageOutcome, process_page
 from dossier.digitize.pdf import PdfMetadata, PdfPageSpec, write_pdf
 from dossier.errors import InputFileError, OutputError, ScannerError
-from dossier.fsutil import LockBusyError, exclusive_lock, make_private_dir, replace_dir, sha256_file
+from dossier.fsutil import (
+    LockBusyError,
+    exclusive_lock,
+    make_private_dir,
+    recover_replace,
+    replace_dir,
+    sha256_file,
+)
 from dossier.i18n import _
-from dossier.models import ColourMode, FailedSource, OutputFile, RawPage, ScanResult
+from dossier.models import ColourMode, FailedSource, OutputFile, ProcessedPage, RawPage, ScanResult
+from dossier.progress import StageProgress as ProgressCallback
+from dossier.store.folder import DossierFolder, RescanPlan, resolve_output
 from dossier.tools import require_tesseract
 from dossier.workers import process_pool
-
-PDF_NAME = "scan.pdf"
-MANIFEST_NAME = "manifest.json"
-KEPT_ON_RESCAN = ("corrections.json",)
-
-ProgressCallback = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class ScanOptions:
     title: str | None = None
     dossier_id: str | None = None
     jpeg_quality: int | None = None
+    force: bool = False  # replace an output folder holding files the scan did not write
 
 
 def _unwritable(out_dir: Path, exc: OSError) -> OutputError:
@@ -73,20 +77,18 @@ def _output_lock(out_dir: Path) -> Iterator[None]:
                 lock_path.unlink()
 
 
-def _prepare_output(out_dir: Path) -> Path:
-    """Check the output folder can be (re)placed and return a fresh private staging folder beside it."""
+def _prepare_output(out_dir: Path, force: bool) -> tuple[Path, RescanPlan]:
+    """Check the output folder may be (re)placed (a swap cut short by a crash is undone first) and return a
+    fresh private staging folder beside it, with what the new folder keeps from the old one."""
     out_dir = out_dir.absolute()
-    if out_dir.exists():
-        if not out_dir.is_dir():
-            raise OutputError(_("Đường dẫn đầu ra đã tồn tại và không phải là thư mục."), path=out_dir)
-        if any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).exists():
-            raise OutputError(
-                _("Thư mục đầu ra đã có tệp không phải của dossier; chọn thư mục khác hoặc xóa nó."),
-                path=out_dir,
-            )
+    try:
+        recover_replace(out_dir)
+    except OSError as exc:
+        raise _unwritable(out_dir, exc) from exc
+    plan = DossierFolder(out_dir).plan_rescan(force)
     try:
         make_private_dir(out_dir.parent)
-        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent)), plan
     except OSError as exc:
         raise _unwritable(out_dir, exc) from exc
 
@@ -164,10 +166,12 @@ def scan_dossier(options: ScanOptions, progress: ProgressCallback | None = None)
     started = time.monotonic()
     scan_time = datetime.now().astimezone()
     require_tesseract(options.language)
-    with _output_lock(options.out_dir):
-        staging = _prepare_output(options.out_dir)
+    target = resolve_output(options.out_dir)  # a symlinked --out: the folder it points to is replaced
+    with _output_lock(target):
+        staging, plan = _prepare_output(target, options.force)
         try:
-            return _scan_into(options, staging, started, scan_time, progress)
+            result = _scan_into(options, target, staging, plan, started, scan_time, progress)
+            return replace(result, out_dir=options.out_dir)
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
@@ -175,7 +179,9 @@ def scan_dossier(options: ScanOptions, progress: ProgressCallback | None = None)
 
 def _scan_into(
     options: ScanOptions,
+    target: Path,
     staging: Path,
+    plan: RescanPlan,
     started: float,
     scan_time: datetime,
     progress: ProgressCallback | None,
@@ -219,6 +225,33 @@ def _scan_into(
             )
         raise InputFileError(_("Không có trang nào có nội dung (tất cả đều trắng)."), path=options.out_dir)
 
+    shutil.rmtree(work, ignore_errors=True)
+    result = write_scan_output(
+        DossierFolder(staging), pages, blanks, failed, options, scan_time, timings, started
+    )
+    for kept in plan.keep:  # the officers' records about the dossier outlive its pages
+        shutil.copy2(kept, staging / kept.name)
+    try:
+        replace_dir(staging, target)
+    except OSError as exc:
+        raise _unwritable(target, exc) from exc
+    if options.scanner is not None:
+        shutil.rmtree(_scan_work_dir(target), ignore_errors=True)
+    return result
+
+
+def write_scan_output(
+    folder: DossierFolder,
+    pages: Sequence[PageOutcome],
+    blanks: Sequence[ProcessedPage],
+    failed: Sequence[FailedSource],
+    options: ScanOptions,
+    scan_time: datetime,
+    timings: dict[str, float],
+    started: float,
+) -> ScanResult:
+    """Write the processed `pages` into `folder` as its PDF/A scan and its manifest (blank pages dropped and
+    sources that failed recorded): the one writer of a scan's files, for every command that scans."""
     t0 = time.monotonic()
     metadata = PdfMetadata(
         title=options.title or _("Hồ sơ số hóa"),
@@ -228,40 +261,22 @@ def _scan_into(
         software=f"dossier {__version__}",
         language="vi" if options.language.startswith("vie") else options.language,
     )
-    pdf_path = staging / PDF_NAME
+    pdf_path = folder.scan_pdf
     write_pdf([_page_spec(o) for o in pages], pdf_path, metadata)
     timings["write"] = time.monotonic() - t0
-    shutil.rmtree(work, ignore_errors=True)
 
-    output = OutputFile(PDF_NAME, sha256_file(pdf_path), pdf_path.stat().st_size, len(pages))
-    processed = tuple(o.processed for o in pages if o.processed)
+    output = OutputFile(pdf_path.name, sha256_file(pdf_path), pdf_path.stat().st_size, len(pages))
     timings["total"] = time.monotonic() - started
     result = ScanResult(
         out_dir=options.out_dir,
         files=(output,),
-        pages=processed,
+        pages=tuple(o.processed for o in pages if o.processed),
         blank_pages=tuple(blanks),
         failed=tuple(failed),
         seconds=timings["total"],
     )
-    write_manifest(
-        staging / MANIFEST_NAME, build_manifest(result, options_summary(options), scan_time, timings)
-    )
-    _carry_over_records(options.out_dir.absolute(), staging)
-    try:
-        replace_dir(staging, options.out_dir.absolute())
-    except OSError as exc:
-        raise _unwritable(options.out_dir, exc) from exc
-    if options.scanner is not None:
-        shutil.rmtree(_scan_work_dir(options.out_dir), ignore_errors=True)
+    folder.write_manifest(build_manifest(result, options_summary(options), scan_time, timings))
     return result
-
-
-def _carry_over_records(old: Path, new: Path) -> None:
-    """A rescan replaces the pages, not the officers' records about the dossier (e.g. corrections.json)."""
-    for name in KEPT_ON_RESCAN:
-        if (old / name).is_file():
-            shutil.copy2(old / name, new / name)
 
 
 def options_summary(options: ScanOptions) -> dict[str, object]:

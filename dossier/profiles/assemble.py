@@ -1,21 +1,18 @@
-"""After a scan with a known procedure: one PDF per component document, and the checklist in the manifest."""
+"""A checked dossier split into one PDF per component document, with the checklist in the manifest."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 import pikepdf
 
-from dossier.fsutil import atomic_write_text, atomic_writer, sha256_file
-from dossier.profiles.checklist import ChecklistReport, check_pages, read_page_texts
+from dossier.fsutil import atomic_writer, sha256_file
+from dossier.profiles.checklist import ChecklistReport
 from dossier.profiles.fields import FieldCheck
-from dossier.profiles.model import Profile
-from dossier.profiles.validate import render_page, report_document, separator_marks, validate_report
-
-UNCLASSIFIED_NAME = "chua-xep-loai.pdf"  # pages that matched no component, kept for the officer
+from dossier.profiles.validate import report_document
+from dossier.store.folder import DossierFolder
+from dossier.store.manifest import Checklist, ComponentEntry
 
 
 @dataclass(frozen=True)
@@ -44,47 +41,31 @@ def _write_pages(scan: Path, pages: tuple[int, ...], out: Path) -> None:
             pdf.save(fh, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
-def assemble_components(dossier_dir: Path, profile: Profile) -> AssembledDossier:
-    """Check the scan against `profile`, write TPxx.pdf per component, record both in the manifest."""
-    scan = dossier_dir / "scan.pdf"
-    texts = read_page_texts(scan)
-
-    def render(page: int, dpi: float) -> np.ndarray:
-        return render_page(scan, page, dpi)
-
-    report = check_pages(texts, profile, separators=separator_marks(texts, profile, render))
-    report, checks = validate_report(report, texts, render)
-    return write_components(dossier_dir, report, checks)
-
-
-def was_assembled(dossier_dir: Path) -> bool:
-    """Whether `dossier scan --procedure` split this dossier into component files."""
-    manifest = dossier_dir / "manifest.json"
-    return manifest.is_file() and "components" in json.loads(manifest.read_text(encoding="utf-8"))
-
-
 def write_components(
     dossier_dir: Path, report: ChecklistReport, checks: dict[str, tuple[FieldCheck, ...]]
 ) -> AssembledDossier:
     """One PDF per component as `report` files the pages (pages set aside by the officer go nowhere), the
     checklist in the manifest, and the files of an earlier split that no longer apply removed."""
-    scan = dossier_dir / "scan.pdf"
+    folder = DossierFolder(dossier_dir)
+    scan = folder.require_scan()
+    manifest = folder.manifest()
     by_component: dict[str | None, list[int]] = {}
     for document in report.documents:
         by_component.setdefault(document.component, []).extend(document.pages)
     files = []
     for component, pages in by_component.items():
-        name = f"{component}.pdf" if component else UNCLASSIFIED_NAME
-        _write_pages(scan, tuple(pages), dossier_dir / name)
-        files.append(ComponentFile(component, tuple(pages), name, sha256_file(dossier_dir / name)))
-    manifest_path = dossier_dir / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    earlier = {str(c.get("path", "")) for c in manifest.get("components", [])}
-    manifest["components"] = [
-        {"component": f.component, "pages": list(f.pages), "path": f.path, "sha256": f.sha256} for f in files
-    ]
-    manifest["checklist"] = report_document(report, checks)
-    atomic_write_text(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        path = folder.component_path(component)
+        _write_pages(scan, tuple(pages), path)
+        files.append(ComponentFile(component, tuple(pages), path.name, sha256_file(path)))
+    earlier = {c.path for c in manifest.components or ()}
+    document = report_document(report, checks)
+    folder.write_manifest(
+        replace(
+            manifest,
+            components=tuple(ComponentEntry(f.component, f.pages, f.path, f.sha256) for f in files),
+            checklist=Checklist(report.profile.code, str(report.verdict), document),
+        )
+    )
     for name in earlier - {f.path for f in files}:
         if name.endswith(".pdf") and Path(name).name == name:  # only files we wrote, never a path elsewhere
             (dossier_dir / name).unlink(missing_ok=True)

@@ -9,30 +9,23 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
-import numpy as np
-from rich.console import Console
 from rich.table import Table
 
-from dossier.cli_common import workspace_option
-from dossier.digitize.manifest import read_manifest, unreadable_pages
-from dossier.errors import ConfigError, ExitCode, InputFileError
-from dossier.fsutil import atomic_write_text, sha256_file
+from dossier.cli_common import json_option, workspace_option
+from dossier.console import stdout_console
+from dossier.errors import ExitCode
 from dossier.i18n import _
-from dossier.profiles.assemble import was_assembled, write_components
+from dossier.profiles.check import check_dossier
 from dossier.profiles.checklist import (
-    NOT_IN_DOSSIER,
     ChecklistReport,
     Status,
     Verdict,
-    check_pages,
-    read_page_texts,
 )
 from dossier.profiles.loader import load_catalogue
-from dossier.profiles.validate import render_page, report_document, separator_marks, validate_report
+from dossier.profiles.validate import report_document
 from dossier.store.registry import DossierState, note_dossier_event
 from dossier.store.workspace import resolve_workspace
 
-CORRECTIONS_NAME = "corrections.json"
 _ASSIGN = re.compile(r"^(\d+)(?:-(\d+))?=([\w.-]+)$")
 _MARKS = {
     Status.present: "✓",
@@ -75,45 +68,8 @@ def parse_assignments(values: tuple[str, ...]) -> dict[int, str]:
     return assignments
 
 
-def _record_corrections(folder: Path, officer: str, assignments: dict[int, str], scan_sha256: str) -> None:
-    path = folder / CORRECTIONS_NAME
-    history = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-    history.append(
-        {
-            "officer": officer,
-            "scan_sha256": scan_sha256,
-            "at": datetime.now().astimezone().isoformat(timespec="seconds"),
-            "pages": {str(page): component for page, component in sorted(assignments.items())},
-        }
-    )
-    atomic_write_text(path, json.dumps(history, ensure_ascii=False, indent=2) + "\n")
-
-
-def _saved_assignments(folder: Path, scan_sha256: str) -> dict[int, str]:
-    """Corrections made on this very scan (a rescan changes the pages, so older ones no longer apply)."""
-    path = folder / CORRECTIONS_NAME
-    merged: dict[int, str] = {}
-    if path.exists():
-        for entry in json.loads(path.read_text(encoding="utf-8")):
-            if entry.get("scan_sha256") != scan_sha256:
-                continue
-            merged.update({int(page): component for page, component in entry["pages"].items()})
-    return merged
-
-
-def _unreadable_pages(dossier_dir: Path) -> list[int]:
-    """Pages the scan could hardly read, from its manifest (absent for a scan.pdf made elsewhere)."""
-    manifest = dossier_dir / "manifest.json"
-    if not manifest.exists():
-        return []
-    try:
-        return unreadable_pages(read_manifest(manifest))
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise InputFileError(_("manifest.json hỏng: {reason}").format(reason=error), path=manifest) from error
-
-
 def print_report(report: ChecklistReport, unreadable: list[int] | None = None) -> None:
-    console = Console(highlight=False, soft_wrap=False, markup=False)
+    console = stdout_console
     table = Table(title=f"{report.profile.code} {report.profile.name}")
     for header in (_("Thành phần"), "", _("Trang"), _("Căn cứ")):
         table.add_column(header)
@@ -154,7 +110,7 @@ def print_report(report: ChecklistReport, unreadable: list[int] | None = None) -
 @click.option("--officer", default=lambda: os.environ.get("DOSSIER_OFFICER", ""), help=_("Tên cán bộ sửa."))
 @click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
 @workspace_option
-@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON."))
+@json_option
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -167,38 +123,15 @@ def check(
     workspace: Path | None,
     as_json: bool,
 ) -> None:
-    pdf = dossier_dir / "scan.pdf"
-    if not pdf.exists():
-        raise InputFileError(_("Thư mục không có scan.pdf: hãy chạy `dossier scan` trước."), path=dossier_dir)
     profile = load_catalogue(profiles_dir).profile_for(code, on.date() if on else date.today())
-    texts = read_page_texts(pdf)
-    scan_sha256 = sha256_file(pdf)
-    if not any(t.strip() for t in texts):
-        raise InputFileError(_("Hồ sơ không có chữ nào đọc được."), path=pdf)
-    assignments = parse_assignments(assign)
-    unknown = {c for c in assignments.values() if c != NOT_IN_DOSSIER and profile.component(c) is None}
-    if unknown:
-        raise ConfigError(
-            _("Không có thành phần {ids} trong thủ tục {code}.").format(
-                ids=", ".join(sorted(unknown)), code=profile.code
-            )
-        )
-    if any(p < 1 or p > len(texts) for p in assignments):
-        raise ConfigError(_("Số trang ngoài khoảng 1-{n}.").format(n=len(texts)))
-    if assignments:
-        if not officer.strip():
-            raise ConfigError(_("Cần --officer (hoặc DOSSIER_OFFICER) để ghi lại ai sửa."))
-        _record_corrections(dossier_dir, officer.strip(), assignments, scan_sha256)
-
-    def render(page: int, dpi: float) -> np.ndarray:
-        return render_page(pdf, page, dpi)
-
-    marks = separator_marks(texts, profile, render)
-    saved = _saved_assignments(dossier_dir, scan_sha256)
-    report = check_pages(texts, profile, saved, marks)
-    report, checks = validate_report(report, texts, render, on.date() if on else None)
-    if saved and was_assembled(dossier_dir):  # the component files follow the officer's corrections
-        write_components(dossier_dir, report, checks)
+    checked = check_dossier(
+        dossier_dir,
+        profile,
+        on.date() if on else None,
+        assignments=parse_assignments(assign),
+        officer=officer,
+    )
+    report = checked.report
     details = {"verdict": str(report.verdict), "missing": [c.id for c in report.missing]}
     note_dossier_event(
         dossier_dir,
@@ -207,9 +140,9 @@ def check(
         procedure_code=profile.code,
         workspace=resolve_workspace(workspace),
     )
-    unreadable = _unreadable_pages(dossier_dir)
+    unreadable = list(checked.unreadable_pages)
     if as_json:
-        document = report_document(report, checks) | {"unreadable_pages": unreadable}
+        document = report_document(report, dict(checked.checks)) | {"unreadable_pages": unreadable}
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         print_report(report, unreadable)

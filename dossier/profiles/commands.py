@@ -3,35 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.text import Text
 
+from dossier.cli_common import json_option
 from dossier.errors import ConfigError
 from dossier.i18n import N_, _
 from dossier.profiles.deadlines import VIETNAM_TZ, Appointment, load_calendar, to_vietnam_time
-
-
-@dataclass(frozen=True)
-class ProvisionalProcedure:
-    """A processing time known from facts.md §5, used until procedure profiles (issue 3) exist."""
-
-    code: str
-    name: str
-    working_days: int
-
-
-# PROVISIONAL until procedure profiles (issue 3) exist. Codes [C] in facts.md §5; times: 2.000815 same day
-# [C], 1.004222 seven working days [C], 1.001193 same day for the ordinary case [U: from memory of the law].
-PROVISIONAL_PROCEDURES: tuple[ProvisionalProcedure, ...] = (
-    ProvisionalProcedure("1.001193", N_("Đăng ký khai sinh"), 0),
-    ProvisionalProcedure("2.000815", N_("Chứng thực bản sao từ bản chính"), 0),
-    ProvisionalProcedure("1.004222", N_("Đăng ký thường trú"), 7),
-)
+from dossier.profiles.loader import ProfileError, load_catalogue
+from dossier.profiles.model import Profile
 
 _PROCEDURE_CODE = re.compile(r"^\s*(\d\.\d{6})(?:\.[0-9A-Za-z.]*)?\s*$")
 _WEEKDAYS = (
@@ -61,20 +45,24 @@ Ví dụ:
 )
 
 
-def find_provisional_procedure(code: str) -> ProvisionalProcedure:
-    """The built-in entry for `code` (a full code like 2.000815.000.00.00.H38 works too)."""
+def procedure_profile(code: str, on: date, profiles_dir: Path | None = None) -> Profile:
+    """The profile of `code` in force on `on` (a full code like 2.000815.000.00.00.H38 works too): its
+    `processing_days` is the procedure's processing time, the same figure `dossier profiles show` prints."""
     match = _PROCEDURE_CODE.match(code)
-    short = match.group(1) if match else code.strip()
-    for procedure in PROVISIONAL_PROCEDURES:
-        if procedure.code == short:
-            return procedure
-    known = ", ".join(p.code for p in PROVISIONAL_PROCEDURES)
-    raise ConfigError(
-        _("Chưa biết thời hạn giải quyết của thủ tục {code} (bảng tạm chỉ có {known}).").format(
-            code=code, known=known
-        ),
-        hint=_("Cho biết số ngày làm việc bằng --days N (0 = trả trong ngày)."),
-    )
+    try:
+        return load_catalogue(profiles_dir).profile_for(match.group(1) if match else code.strip(), on)
+    except ProfileError:
+        raise  # a broken profile folder: its own list of problems
+    except ConfigError as error:
+        days = _("Hoặc cho biết số ngày làm việc bằng --days N (0 = trả trong ngày).")
+        raise ConfigError(
+            error.message, path=error.path, hint=f"{error.hint}\n{days}" if error.hint else days
+        ) from error
+
+
+def unconfirmed_processing_time(profile: Profile) -> bool:
+    """Whether the profile marks its processing time as not yet confirmed against an official source."""
+    return any(note.strip().startswith("processing_days") for note in profile.unconfirmed)
 
 
 def parse_received(value: str) -> datetime:
@@ -115,7 +103,7 @@ def due_document(
     }
 
 
-def print_due(appointment: Appointment, provisional: ProvisionalProcedure | None) -> None:
+def print_due(appointment: Appointment, profile: Profile | None) -> None:
     from dossier.render import stdout_console
 
     stdout_console.print(
@@ -136,12 +124,13 @@ def print_due(appointment: Appointment, provisional: ProvisionalProcedure | None
         )
     for day, name in appointment.skipped:
         stdout_console.print(_("Bỏ qua ngày nghỉ {day}: {name}").format(day=f"{day:%d/%m/%Y}", name=name))
-    if provisional is not None:
+    if profile is not None and unconfirmed_processing_time(profile):
         stdout_console.print(
             Text(
                 _(
-                    "Thời hạn của {code} ({name}) lấy từ bảng tạm, chưa có hồ sơ thủ tục: hãy kiểm tra lại."
-                ).format(code=provisional.code, name=_(provisional.name)),
+                    "Thời hạn của {code} ({name}) trong hồ sơ thủ tục chưa được đối chiếu với văn bản: hãy"
+                    " kiểm tra lại."
+                ).format(code=profile.code, name=profile.name),
                 style="yellow",
             )
         )
@@ -149,7 +138,10 @@ def print_due(appointment: Appointment, provisional: ProvisionalProcedure | None
 
 @click.command("due", help=DUE_HELP)
 @click.option(
-    "--procedure", "procedure_code", metavar="CODE", help=_("Mã thủ tục, ví dụ 2.000815 (bảng tạm).")
+    "--procedure",
+    "procedure_code",
+    metavar="CODE",
+    help=_("Mã thủ tục, ví dụ 2.000815: thời hạn giải quyết lấy từ hồ sơ thủ tục (`dossier profiles show`)."),
 )
 @click.option(
     "--days",
@@ -166,12 +158,14 @@ def print_due(appointment: Appointment, provisional: ProvisionalProcedure | None
     type=click.Path(path_type=Path),
     help=_("Thư mục lịch nghỉ của tỉnh (tệp NĂM.toml); mặc định lấy từ DOSSIER_CALENDAR_DIR."),
 )
-@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON ra stdout (cho script)."))
+@click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
+@json_option
 def due(
     procedure_code: str | None,
     days: int | None,
     received: str | None,
     calendar_dir: Path | None,
+    profiles_dir: Path | None,
     as_json: bool,
 ) -> None:
     from dossier.render import print_json
@@ -181,15 +175,18 @@ def due(
             _("Cần --procedure MÃ hoặc --days N."),
             hint=_("Cho biết số ngày làm việc bằng --days N (0 = trả trong ngày)."),
         )
-    # --days wins: it is how an officer overrides the provisional table.
-    provisional = find_provisional_procedure(procedure_code) if days is None and procedure_code else None
-    working_days = provisional.working_days if provisional else int(days or 0)
     moment = (
         parse_received(received) if received else datetime.now(VIETNAM_TZ).replace(second=0, microsecond=0)
     )
+    # --days wins: it is how an officer overrides the profile's processing time.
+    profile = None
+    if days is None and procedure_code:
+        profile = procedure_profile(procedure_code, moment.date(), profiles_dir)
+    working_days = profile.processing_days if profile is not None else int(days or 0)
     calendar = load_calendar(calendar_dir)
     appointment = calendar.schedule(moment, working_days)
     if as_json:
-        print_json(due_document(appointment, procedure_code, provisional is not None, calendar.sources))
+        provisional = profile is not None and unconfirmed_processing_time(profile)
+        print_json(due_document(appointment, procedure_code, provisional, calendar.sources))
     else:
-        print_due(appointment, provisional)
+        print_due(appointment, profile)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import io
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
@@ -32,17 +31,16 @@ from dossier.errors import (
     OutputError,
 )
 from dossier.fonts import FontStyle, font_path
-from dossier.fsutil import atomic_write_text, atomic_writer, exclusive_lock, sha256_file
+from dossier.fsutil import atomic_writer, exclusive_lock, sha256_file
 from dossier.i18n import _
-from dossier.profiles.checklist import Status, check_pages, read_page_texts
+from dossier.profiles.check import Split, check_dossier
+from dossier.profiles.checklist import ChecklistReport, Status
 from dossier.profiles.deadlines import load_calendar, to_vietnam_time
 from dossier.profiles.model import Component, Form, Profile
+from dossier.store.folder import DossierFolder, NoticeRecord
 from dossier.store.registry import note_folder_event
 from dossier.store.workspace import Workspace
 
-SCAN_NAME = "scan.pdf"
-NOTICES_NAME = "notices.json"
-NOTICES_LOCK_NAME = ".notices.lock"
 REGULAR_FONT = "NoticeSerif"
 BOLD_FONT = "NoticeSerif-Bold"
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -151,29 +149,31 @@ class IssuedNotice:
     component_ids: tuple[str, ...]
     officer: str
     file: str
+    printed_now: bool = True  # False: an earlier form for the same code was found and kept (not recorded)
 
 
 # --- building the notice from the dossier ---
 
 
 def dossier_scan(dossier_dir: Path) -> Path:
-    pdf = dossier_dir / SCAN_NAME
-    if not pdf.is_file():
-        raise InputFileError(_("Thư mục không có scan.pdf: hãy chạy `dossier scan` trước."), path=dossier_dir)
-    return pdf
+    return DossierFolder(dossier_dir).require_scan()
 
 
-def received_components(dossier_dir: Path, profile: Profile) -> tuple[Component, ...]:
+def _checked(dossier_dir: Path, profile: Profile, on: date | None) -> ChecklistReport:
+    """The dossier as `dossier check` sees it (the officer's corrections included); nothing is written."""
+    return check_dossier(dossier_dir, profile, on, split=Split.never).report
+
+
+def received_components(dossier_dir: Path, profile: Profile, on: date | None = None) -> tuple[Component, ...]:
     """Components the checklist finds in the scan (present or to be confirmed by the officer)."""
-    report = check_pages(read_page_texts(dossier_scan(dossier_dir)), profile)
+    report = _checked(dossier_dir, profile, on)
     return tuple(i.component for i in report.items if i.status in (Status.present, Status.review))
 
 
 def components_to_supplement(
-    dossier_dir: Path, profile: Profile, invalid_ids: tuple[str, ...] = ()
+    dossier_dir: Path, profile: Profile, invalid_ids: tuple[str, ...] = (), on: date | None = None
 ) -> tuple[Component, ...]:
     """Every missing component from the checklist plus those the officer found invalid, all at once."""
-    report = check_pages(read_page_texts(dossier_scan(dossier_dir)), profile)
     unknown = [i for i in invalid_ids if profile.component(i) is None]
     if unknown:
         raise ConfigError(
@@ -181,6 +181,7 @@ def components_to_supplement(
                 ids=", ".join(unknown), code=profile.code
             )
         )
+    report = _checked(dossier_dir, profile, on)
     wanted = {c.id for c in report.missing} | set(invalid_ids)
     rows = tuple(c for c in profile.components if c.id in wanted)
     if not rows:
@@ -204,10 +205,10 @@ def prepare_notice(
     if kind is NoticeKind.refusal and not details.reason.strip():
         raise ConfigError(_("Phiếu từ chối cần lý do (--reason)."))
     if kind is NoticeKind.receipt:
-        rows = received_components(dossier_dir, profile)
+        rows = received_components(dossier_dir, profile, received.date())
         appointment = load_calendar().appointment(received, profile.processing_days)
     elif kind is NoticeKind.supplement:
-        rows, appointment = components_to_supplement(dossier_dir, profile, invalid_ids), None
+        rows, appointment = components_to_supplement(dossier_dir, profile, invalid_ids, received.date()), None
     else:
         rows, appointment = (), None
     when = to_vietnam_time(issued or datetime.now().astimezone())
@@ -218,24 +219,15 @@ def prepare_notice(
 
 
 def read_issued(dossier_dir: Path) -> tuple[IssuedNotice, ...]:
-    path = dossier_dir / NOTICES_NAME
-    if not path.exists():
-        return ()
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
         return tuple(
             IssuedNotice(
-                NoticeKind(e["kind"]),
-                e["code"],
-                e["issued_at"],
-                e.get("scan_sha256"),
-                tuple(e.get("component_ids", ())),
-                e.get("officer", ""),
-                e.get("file", ""),
+                NoticeKind(n.kind), n.code, n.issued_at, n.scan_sha256, n.component_ids, n.officer, n.file
             )
-            for e in entries
+            for n in DossierFolder(dossier_dir).notices()
         )
-    except (ValueError, KeyError, TypeError) as exc:
+    except ValueError as exc:
+        path = DossierFolder(dossier_dir).notices_path
         raise ConfigError(_("Tệp notices.json hỏng: {reason}").format(reason=exc), path=path) from exc
 
 
@@ -259,19 +251,18 @@ def ensure_first_supplement(dossier_dir: Path, scan_sha256: str) -> None:
 
 
 def record_notice(dossier_dir: Path, notice: IssuedNotice) -> None:
-    entries = [
-        {
-            "kind": str(n.kind),
-            "code": n.code,
-            "issued_at": n.issued_at,
-            "scan_sha256": n.scan_sha256,
-            "component_ids": list(n.component_ids),
-            "officer": n.officer,
-            "file": n.file,
-        }
-        for n in (*read_issued(dossier_dir), notice)
-    ]
-    atomic_write_text(dossier_dir / NOTICES_NAME, json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
+    """Append to notices.json; the caller holds the folder's notices lock."""
+    DossierFolder(dossier_dir).add_notice(
+        NoticeRecord(
+            str(notice.kind),
+            notice.code,
+            notice.issued_at,
+            notice.scan_sha256,
+            notice.component_ids,
+            notice.officer,
+            notice.file,
+        )
+    )
 
 
 def issue_notice(
@@ -283,26 +274,45 @@ def issue_notice(
     invalid_ids: tuple[str, ...] = (),
     issued: datetime | None = None,
     workspace: Workspace | None = None,
+    *,
+    rows: tuple[Component, ...] | None = None,
+    appointment: datetime | None = None,
+    reuse_earlier: bool = False,
 ) -> IssuedNotice:
     """Check the rules, render the form to `out` (PDF/A-2b, atomic), record it in notices.json and in the
-    event log of `workspace` (default: the dossier home)."""
+    event log of `workspace` (default: the dossier home).
+
+    `rows` and `appointment` given (the receipt printed once the portal acknowledged a submission: the
+    components sent, the portal's appointment) replace what the check of the scan would give; with
+    `reuse_earlier`, a form of this kind already issued for the same code (its file still there) is returned
+    as it is instead of printing a second one. Both happen under the folder's lock like every notice.
+    """
     if not dossier_dir.is_dir():
         raise InputFileError(_("Không tìm thấy thư mục hồ sơ."), path=dossier_dir)
-    scan = dossier_dir / SCAN_NAME
-    if kind is not NoticeKind.refusal:
+    folder = DossierFolder(dossier_dir)
+    scan = folder.scan_pdf
+    if kind is not NoticeKind.refusal and rows is None:
         dossier_scan(dossier_dir)
     scan_sha256 = sha256_file(scan) if scan.is_file() else None
     # Two desks on one shared dossier folder: the one-time check and the record happen under one lock.
-    with exclusive_lock(dossier_dir / NOTICES_LOCK_NAME):
+    with exclusive_lock(folder.notices_lock):
+        if reuse_earlier:
+            earlier = [n for n in read_issued(dossier_dir) if n.kind is kind and n.code == details.code]
+            if earlier and Path(earlier[-1].file).is_file():
+                return replace(earlier[-1], printed_now=False)
         if kind is NoticeKind.supplement and scan_sha256 is not None:
             ensure_first_supplement(dossier_dir, scan_sha256)
-        notice = prepare_notice(kind, dossier_dir, profile, details, invalid_ids, issued)
+        if rows is None:
+            notice = prepare_notice(kind, dossier_dir, profile, details, invalid_ids, issued)
+        else:
+            when = to_vietnam_time(issued or datetime.now().astimezone())
+            notice = Notice(kind, details, profile, rows, appointment, when)
         write_notice_pdf(notice, out)
         record = IssuedNotice(
             kind,
             details.code,
             notice.issued.isoformat(timespec="seconds"),
-            scan_sha256,
+            scan_sha256 if rows is None else None,
             tuple(c.id for c in notice.rows),
             details.officer,
             str(out),

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from dossier.cli_common import json_option
 from dossier.errors import ExitCode
 from dossier.i18n import _
 from dossier.profiles.loader import PACKAGED_DIR, Catalogue, Problem, lint_paths, load_catalogue
@@ -57,8 +58,6 @@ Ví dụ:
   dossier profiles lint ~/ho-so-mau-tinh --json"""
 )
 
-JSON_HELP = _("In kết quả dạng JSON ra stdout (cho script).")
-
 
 @click.group(name="profiles", help=PROFILES_HELP)
 @click.option(
@@ -89,7 +88,7 @@ def _profile_document(profile: Profile) -> dict[str, Any]:
 
 
 @profiles.command(name="list", help=LIST_HELP)
-@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@json_option
 @click.pass_context
 def list_command(ctx: click.Context, as_json: bool) -> None:
     from dossier.render import print_json, stdout_console
@@ -135,7 +134,7 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help=_("Ngày tiếp nhận hồ sơ (YYYY-MM-DD); chọn quy định có hiệu lực ngày đó."),
 )
-@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@json_option
 @click.pass_context
 def show_command(ctx: click.Context, code: str, on: Any, as_json: bool) -> None:
     from dossier.render import print_json
@@ -178,7 +177,7 @@ def _profile_lines(profile: Profile) -> list[str]:
 
 @profiles.command(name="lint", help=LINT_HELP)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@json_option
 @click.pass_context
 def lint_command(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     from dossier.profiles.loader import profiles_dir_from_env

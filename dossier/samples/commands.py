@@ -7,9 +7,10 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
+from dossier.cli_common import json_option
+from dossier.console import stdout_console
 from dossier.i18n import _
 from dossier.samples.degrade import PROFILES
 from dossier.samples.make import GROUND_TRUTH_NAME, SampleSet, make_samples
@@ -54,7 +55,7 @@ def samples() -> None:
     type=click.Choice(PROFILES),
     help=_("Kiểu xuống cấp của trang (lặp lại để dùng nhiều kiểu; mặc định: bộ đủ mọi kiểu)."),
 )
-@click.option("--json", "as_json", is_flag=True, help=_("In văn bản chuẩn dạng JSON thay cho bảng tóm tắt."))
+@json_option
 def make_command(directory: Path, count: int, seed: int, profiles: tuple[str, ...], as_json: bool) -> None:
     started = time.monotonic()
     sample_set = make_samples(directory, count=count, seed=seed, profiles=profiles or None)
@@ -65,7 +66,7 @@ def make_command(directory: Path, count: int, seed: int, profiles: tuple[str, ..
 
 
 def _print_summary(sample_set: SampleSet, seconds: float) -> None:
-    console = Console(highlight=False, markup=False)
+    console = stdout_console
     console.print(
         _("Đã tạo {count} trang mẫu trong {dir} ({seconds:.1f} giây).").format(
             count=len(sample_set.pages), dir=sample_set.out_dir, seconds=seconds

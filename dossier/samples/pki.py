@@ -30,6 +30,7 @@ from asn1crypto import pem
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from dossier.cli_common import json_option
 from dossier.extras import require_extra
 from dossier.fsutil import FILE_MODE, atomic_write_bytes, atomic_write_text, make_private_dir
 from dossier.i18n import _
@@ -586,7 +587,7 @@ Ví dụ:
     "--port", type=click.IntRange(1, 65535), help=_("Cổng trên 127.0.0.1 (mặc định: một cổng trống).")
 )
 @click.option("--serve", is_flag=True, help=_("Chạy OCSP, CRL, TSA trên 127.0.0.1 cho tới khi dừng."))
-@click.option("--json", "as_json", is_flag=True, help=_("In đường dẫn và địa chỉ dịch vụ dạng JSON."))
+@json_option
 def pki_command(directory: Path, port: int | None, serve: bool, as_json: bool) -> None:
     require_extra("pki")
     pki = write_test_pki(directory, now=datetime.now(UTC), port=port)

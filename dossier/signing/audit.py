@@ -23,12 +23,12 @@ from asn1crypto import x509
 
 from dossier.errors import InputFileError
 from dossier.i18n import _
+from dossier.progress import ProgressCallback
 from dossier.signing.indication import Indication, SubIndication
 from dossier.signing.verify import verify_file
 from dossier.signing.verify_result import FileVerification, RevocationMode
 from dossier.workers import process_pool
 
-ProgressCallback = Callable[[int, int], None]  # (files done, files in total)
 # Starting worker processes costs about a second (each imports pyHanko): not worth it for a handful of files.
 PARALLEL_FROM = 8
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.errors import ConfigError, InputFileError
-from dossier.fsutil import atomic_write_bytes
 from dossier.i18n import _
-
-MANIFEST = "manifest.json"
-SCAN = "scan.pdf"
+from dossier.store.folder import DossierFolder
 
 
 @dataclass(frozen=True)
@@ -24,20 +20,17 @@ class SignJob:
 def dossier_pdfs(folder: Path) -> tuple[Path, ...]:
     """A dossier folder's component PDFs (TPxx.pdf, chua-xep-loai.pdf), or scan.pdf when it has none;
     any other folder: its PDF files, sorted by name."""
-    manifest = folder / MANIFEST
-    if manifest.is_file():
-        try:
-            document = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise InputFileError(_("manifest.json hỏng: {reason}").format(reason=error), manifest) from error
-        components = [folder / c["path"] for c in document.get("components", []) if c.get("path")]
+    dossier = DossierFolder(folder)
+    manifest = dossier.own_manifest()
+    if manifest is not None:
+        components = [folder / c.path for c in manifest.components or () if c.path]
         if components:
             missing = [p for p in components if not p.is_file()]
             if missing:
                 raise InputFileError(_("Thiếu tệp thành phần ghi trong manifest.json."), missing[0])
             return tuple(components)
-        if (folder / SCAN).is_file():
-            return (folder / SCAN,)
+        if dossier.scan_pdf.is_file():
+            return (dossier.scan_pdf,)
     pdfs = tuple(sorted(p for p in folder.iterdir() if p.suffix.lower() == ".pdf" and p.is_file()))
     if not pdfs:
         raise InputFileError(_("Thư mục không có tệp PDF nào để ký."), folder)
@@ -77,8 +70,6 @@ def plan_jobs(arguments: Sequence[Path], out_dir: Path) -> tuple[SignJob, ...]:
 def carry_manifest(arguments: Sequence[Path], out_dir: Path) -> Path | None:
     """When one dossier folder was signed, copy its manifest.json beside the signed copies: the signed folder
     is then a dossier of its own (the procedure and the checklist travel with it to `dossier submit`)."""
-    if len(arguments) != 1 or not (arguments[0] / MANIFEST).is_file():
+    if len(arguments) != 1 or DossierFolder(arguments[0]).own_manifest() is None:
         return None
-    target = out_dir / MANIFEST
-    atomic_write_bytes(target, (arguments[0] / MANIFEST).read_bytes())
-    return target
+    return DossierFolder(arguments[0]).copy_manifest_to(DossierFolder(out_dir))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -21,6 +21,7 @@ from asn1crypto import x509
 from dossier.errors import DossierError, ExitCode, InputFileError, OutputError, SigningError
 from dossier.fsutil import atomic_write_bytes, make_private_dir, sha256_bytes
 from dossier.i18n import _
+from dossier.progress import ProgressCallback
 from dossier.signing.appearance import (
     StampSpec,
     StampStyleFactory,
@@ -90,16 +91,13 @@ class BatchResult:
         return self.failed[0].exit_code
 
 
-Progress = Callable[[int, int], None]
-
-
 def sign_batch(
     jobs: Sequence[SignJob],
     out_dir: Path,
     request: SignRequest,
     key: OpenedSigner,
     trust_roots: Sequence[x509.Certificate],
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> BatchResult:
     """Check the certificate (SigningError, nothing written, when it is refused), then sign every job."""
     if request.level.needs_timestamp and not request.tsa_url:
@@ -119,7 +117,7 @@ async def _sign_batch(
     request: SignRequest,
     key: OpenedSigner,
     trust_roots: tuple[x509.Certificate, ...],
-    progress: Progress | None,
+    progress: ProgressCallback | None,
 ) -> BatchResult:
     import aiohttp
     from pyhanko.sign.timestamps import HTTPTimeStamper
@@ -201,7 +199,7 @@ class _BatchState:
 
 
 async def _sign_concurrently(
-    jobs: Sequence[SignJob], state: _BatchState, progress: Progress | None
+    jobs: Sequence[SignJob], state: _BatchState, progress: ProgressCallback | None
 ) -> list[SignedFile | FailedFile]:
     """A few files in flight at once: while one waits for the TSA, another is hashed and signed."""
     gate = asyncio.Semaphore(CONCURRENCY)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from dossier.cli_common import workspace_option
+from dossier.cli_common import json_option, progress_bar, workspace_option
+from dossier.console import stderr_console
 from dossier.errors import ConfigError
 from dossier.i18n import _
 from dossier.render import print_json, stdout_console
@@ -116,7 +117,7 @@ def _settings() -> SigningSettings:
     help=_("Từ chối khi không kiểm tra được thu hồi (mọi mức)."),
 )
 @workspace_option
-@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON."))
+@json_option
 @click.pass_context
 def sign(ctx: click.Context, inputs: tuple[Path, ...], out_dir: Path, **options: Any) -> None:
     settings = _settings()
@@ -218,24 +219,12 @@ def key_source(
 
 @contextmanager
 def batch_progress(total: int) -> Iterator[Any]:
-    """A progress bar on stderr for batches of several files (nothing when stderr is not a terminal)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    console = Console(stderr=True, markup=False)
-    if total < 2 or not console.is_terminal:
+    """A progress bar on stderr for batches of several files (nothing for one file)."""
+    if total < 2:
         yield None
         return
-    progress = Progress(
-        TextColumn(_("Đang ký")),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    )
-    task = progress.add_task("sign", total=total)
-    with progress:
-        yield lambda done, _total: progress.update(task, completed=done)
+    with progress_bar(total, _("Đang ký"), transient=True) as bar:
+        yield bar.update
 
 
 def batch_document(result: BatchResult) -> dict[str, Any]:
@@ -278,9 +267,9 @@ def batch_document(result: BatchResult) -> dict[str, Any]:
 
 
 def print_batch(result: BatchResult) -> None:
-    errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+    errors = functools.partial(stderr_console.print, soft_wrap=True)
     if result.fell_back_to_bb:
-        errors.print(
+        errors(
             _(
                 "⚠ Không kết nối được dịch vụ cấp dấu thời gian: đã ký mức B-B thay cho {level} "
                 "(--allow-fallback-bb)."
@@ -298,7 +287,7 @@ def print_batch(result: BatchResult) -> None:
             table.add_row(f.path.name, str(f.level), f.field, str(f.output))
         stdout_console.print(table)
     for f in result.failed:
-        errors.print(f"✗ {f.path}: {f.reason}", markup=False)
+        errors(f"✗ {f.path}: {f.reason}", markup=False)
     stdout_console.print(
         _("Đã ký {n}/{total} tệp ở mức {level} trong {s:.1f} giây.").format(
             n=len(result.files),
@@ -316,7 +305,7 @@ def print_batch(result: BatchResult) -> None:
 @click.option("--token-label", help=_("Nhãn token cần xem khóa."))
 @click.option("--no-login", is_flag=True, help=_("Chỉ liệt kê token, không nhập PIN."))
 @click.option("--pin-pad", is_flag=True, help=_("Nhập PIN trên bàn phím của đầu đọc."))
-@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON."))
+@json_option
 def tokens(
     pkcs11_module: Path | None, token_label: str | None, no_login: bool, pin_pad: bool, as_json: bool
 ) -> None:

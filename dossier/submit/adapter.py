@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from dossier.errors import PortalRejectedError
+from dossier.progress import ByteProgress
 
 CHANNEL_COUNTER = 2  # received at the counter and digitised there (as opposed to 1: filed online)
 ID_TYPE_PERSONAL = 1  # 12-digit personal ID (CCCD / số định danh cá nhân)
@@ -168,7 +169,6 @@ class PortalRequestRejected(PortalRejectedError):
         self.http_status = http_status
 
 
-ProgressCallback = Callable[[int], None]  # called with the number of bytes just accepted by the portal
 ByteSink = Callable[[bytes], object]  # receives a downloaded document's bytes, in order
 
 
@@ -189,7 +189,7 @@ class PortalAdapter(Protocol):
         name: str,
         path: Path,
         start: int,
-        progress: ProgressCallback | None = None,
+        progress: ByteProgress | None = None,
     ) -> FileStatus:
         """Send `path` from byte `start` to its end; returns the final status (complete, hash checked)."""
         ...

@@ -7,7 +7,6 @@ as one document. Every PDF must carry a signature unless the officer is training
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -23,14 +22,11 @@ from dossier.profiles.fields import check_personal_id, normalise_id_text
 from dossier.profiles.loader import PROFILES_DIR_ENV, Catalogue, load_catalogue
 from dossier.profiles.model import Profile
 from dossier.store.codes import validate_agency
+from dossier.store.folder import DossierFolder
 from dossier.submit.adapter import Citizen, Officer, SubmissionFile, SubmissionMetadata
 
-MANIFEST_NAME = "manifest.json"
-SCAN_NAME = "scan.pdf"
-UNCLASSIFIED_NAME = "chua-xep-loai.pdf"
 UNCLASSIFIED_CODE = "KHAC"  # pages matching no component: sent so nothing the citizen handed in is lost
 WHOLE_SCAN_CODE = "HS"  # the whole stack as one document, when it was not split into components
-_COMPONENT_FILE = re.compile(r"^(TP\d{2,3})\.pdf$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 .-]{8,15}$")
 
@@ -82,36 +78,20 @@ def validate_citizen(citizen: Citizen) -> Citizen:
 
 def read_manifest_procedure(folder: Path) -> str | None:
     """The procedure code `dossier scan --procedure` recorded in the manifest, if any."""
-    path = folder / MANIFEST_NAME
-    if not path.is_file():
-        return None
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise InputFileError(
-            _("Không đọc được manifest.json: {reason}").format(reason=error), path
-        ) from error
-    checklist = manifest.get("checklist") if isinstance(manifest, dict) else None
-    code = checklist.get("procedure") if isinstance(checklist, dict) else None
-    return code if isinstance(code, str) and code.strip() else None
+    manifest = DossierFolder(folder).manifest_or_none()
+    return manifest.checklist.procedure if manifest is not None and manifest.checklist is not None else None
 
 
 def find_documents(folder: Path) -> tuple[tuple[Path, str], ...]:
     """(file, component code) of each PDF to send: TPxx.pdf and chua-xep-loai.pdf, else scan.pdf."""
     if not folder.is_dir():
         raise InputFileError(_("Không tìm thấy thư mục hồ sơ."), path=folder)
-    components = sorted(
-        (path, match.group(1))
-        for path in folder.iterdir()
-        if path.is_file() and (match := _COMPONENT_FILE.match(path.name))
-    )
-    if components:
-        unclassified = folder / UNCLASSIFIED_NAME
-        extra = [(unclassified, UNCLASSIFIED_CODE)] if unclassified.is_file() else []
-        return (*components, *extra)
-    scan = folder / SCAN_NAME
-    if scan.is_file():
-        return ((scan, WHOLE_SCAN_CODE),)
+    dossier = DossierFolder(folder)
+    files = dossier.component_files()
+    if any(DossierFolder.component_of(path) for path in files):
+        return tuple((path, DossierFolder.component_of(path) or UNCLASSIFIED_CODE) for path in files)
+    if dossier.scan_pdf.is_file():
+        return ((dossier.scan_pdf, WHOLE_SCAN_CODE),)
     raise InputFileError(
         _("Thư mục không có tệp PDF nào để nộp (TP01.pdf..., chua-xep-loai.pdf hoặc scan.pdf)."),
         path=folder,

@@ -27,6 +27,7 @@ from dossier import __version__
 from dossier.console import redact
 from dossier.errors import PortalUnavailableError
 from dossier.i18n import _
+from dossier.progress import ByteProgress
 from dossier.submit.adapter import (
     ByteSink,
     FileStatus,
@@ -34,7 +35,6 @@ from dossier.submit.adapter import (
     PortalRequestRejected,
     PortalResult,
     PortalStatus,
-    ProgressCallback,
     ResultDocument,
     SubmissionMetadata,
     SupplementMetadata,
@@ -189,7 +189,7 @@ class RestPortalAdapter:
         name: str,
         path: Path,
         start: int,
-        progress: ProgressCallback | None = None,
+        progress: ByteProgress | None = None,
     ) -> FileStatus:
         total = path.stat().st_size
         offset, restarts = start, 0

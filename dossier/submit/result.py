@@ -31,8 +31,9 @@ from dossier.store.registry import (
 )
 from dossier.store.workspace import Workspace
 from dossier.submit.adapter import PortalAdapter, PortalRequestRejected, PortalStatus, ResultDocument
+from dossier.submit.delivery import AdapterFactory, log_fingerprint
 from dossier.submit.outbox import OutboxState, latest_item_for_dossier
-from dossier.submit.sync import AdapterFactory, poll_status
+from dossier.submit.status import poll_status
 
 # Statuses after which no result will ever come (facts.md §9): refused, withdrawn, stopped.
 NO_RESULT_STATUSES = frozenset({3, 7, 8})
@@ -75,12 +76,6 @@ class ResultReport:
     @property
     def exit_code(self) -> ExitCode:
         return OUTCOME_EXIT[self.outcome]
-
-
-def log_fingerprint(sha256: str) -> str:
-    """The first 8 hex digits of a SHA-256, for the event log: a whole digest may hold a 9- or 12-digit run,
-    which the log refuses as a possible ID number; 8 characters never can, and still tell files apart."""
-    return sha256[:8]
 
 
 class _HashingSink:

@@ -8,20 +8,18 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.table import Table
 
-from dossier.cli_common import workspace_option
+from dossier.cli_common import json_option, quiet, workspace_option
 from dossier.console import stderr_console
 from dossier.i18n import _
 from dossier.render import print_json, stdout_console
 from dossier.store.workspace import resolve_workspace
-from dossier.submit.settings import load_portal_settings
-from dossier.submit.submit_cli import (
-    _actor,
-    _adapter_factory,
-    _ca_bundle_option,
-    _json_option,
-    _quiet,
-    _status_document,
+from dossier.submit.cli_support import (
+    adapter_factory,
+    ca_bundle_option,
+    officer_actor,
+    status_document,
 )
+from dossier.submit.settings import load_portal_settings
 
 if TYPE_CHECKING:
     from dossier.submit.result import ResultReport
@@ -51,9 +49,9 @@ Ví dụ:
     type=click.Path(file_okay=False, path_type=Path),
     help=_("Thư mục lưu kết quả (tạo mới với chế độ 0700 nếu chưa có)."),
 )
-@_ca_bundle_option
+@ca_bundle_option
 @workspace_option
-@_json_option
+@json_option
 @click.pass_context
 def result(
     ctx: click.Context,
@@ -67,12 +65,12 @@ def result(
 
     settings = load_portal_settings().with_overrides(ca_bundle=ca_bundle)
     report = fetch_result(
-        code, out_dir, resolve_workspace(workspace), _adapter_factory(settings), actor=_actor(settings)
+        code, out_dir, resolve_workspace(workspace), adapter_factory(settings), actor=officer_actor(settings)
     )
     document = result_document(report)
     if as_json:
         print_json(document)
-    elif not _quiet(ctx):
+    elif not quiet(ctx):
         _print_report(document)
     ctx.exit(int(report.exit_code))
 
@@ -93,7 +91,7 @@ def result_document(report: ResultReport) -> dict[str, Any]:
         "dossier_id": report.dossier.id,
         "code": report.dossier.portal_code,
         "state": str(report.dossier.state),
-        "status": _status_document(report.status.code) if report.status is not None else None,
+        "status": status_document(report.status.code) if report.status is not None else None,
         "documents": [
             {"name": d.name, "path": str(d.path), "sha256": d.sha256, "size": d.size}
             for d in report.documents

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,30 +13,26 @@ import click
 from rich.table import Table
 
 from dossier.citizen import read_citizen_file
-from dossier.cli_common import workspace_option
+from dossier.cli_common import byte_progress, json_option, quiet, workspace_option
 from dossier.console import stderr_console
 from dossier.errors import ConfigError, ExitCode
 from dossier.i18n import _
 from dossier.render import print_json, stdout_console
 from dossier.store.workspace import resolve_workspace
 from dossier.submit.adapter import Citizen
-from dossier.submit.settings import PortalSettings, load_portal_settings
+from dossier.submit.cli_support import (
+    adapter_factory,
+    ca_bundle_option,
+    item_document,
+    officer_actor,
+    print_item_table,
+    result_message,
+    status_document,
+)
+from dossier.submit.settings import load_portal_settings
 
 if TYPE_CHECKING:
     from dossier.submit.sync import SubmitResult
-
-STATUS_NAMES = {
-    1: "Mới đăng ký",
-    2: "Được tiếp nhận",
-    3: "Không được tiếp nhận",
-    4: "Đang xử lý",
-    5: "Yêu cầu bổ sung giấy tờ",
-    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    7: "Công dân yêu cầu rút hồ sơ",
-    8: "Dừng xử lý",
-    9: "Đã xử lý xong",
-    10: "Đã trả kết quả",
-}
 
 SUBMIT_HELP = _(
     """Nộp hồ sơ đã ký số lên cổng dịch vụ công thay mặt công dân, qua hàng đợi bền vững.
@@ -101,66 +96,6 @@ Ví dụ:
 )
 
 
-def _json_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON (cho script)."))(
-        command
-    )
-
-
-def _ca_bundle_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--ca-bundle",
-        type=click.Path(dir_okay=False, exists=True, path_type=Path),
-        help=_("Tệp PEM các CA tin cậy cho TLS của cổng (mặc định: CA của hệ thống; luôn xác minh)."),
-    )(command)
-
-
-def _quiet(ctx: click.Context) -> bool:
-    return bool(ctx.obj.get("quiet")) if isinstance(ctx.obj, dict) else False
-
-
-def _actor(settings: PortalSettings) -> str:
-    from dossier.store.eventlog import default_actor
-
-    return settings.officer or default_actor()
-
-
-def _adapter_factory(settings: PortalSettings) -> Callable[[str], Any]:
-    from dossier.submit.auth import token_provider
-    from dossier.submit.rest import RestPortalAdapter
-
-    def make(url: str) -> RestPortalAdapter:
-        return RestPortalAdapter(url, settings, token_provider(settings, url))
-
-    return make
-
-
-@contextlib.contextmanager
-def byte_progress(total: int, quiet: bool, label: str) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar on stderr counting bytes accepted by the portal; silent off a terminal."""
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
-
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=stderr_console,
-        disable=quiet or not stderr_console.is_terminal,
-    )
-    with progress:
-        task = progress.add_task(label, total=total)
-        yield lambda sent: progress.advance(task, sent)
-
-
 # --- the citizen's data: file, options, prompt ---
 
 
@@ -210,73 +145,6 @@ class SubmitView:
     exit_code: ExitCode
 
 
-def _item_document(item: Any) -> dict[str, Any]:
-    return {
-        "outbox_id": item.id,
-        "dossier_id": item.dossier_id,
-        "idempotency_key": item.idempotency_key,
-        "portal": item.portal_url,
-        "folder": str(item.folder),
-        "state": str(item.state),
-        "portal_id": item.portal_id,
-        "code": item.portal_code,
-        "appointment": item.appointment,
-        "status_url": item.status_url,
-        "status": _status_document(item.portal_status),
-        "attempts": item.attempts,
-        "last_error": item.last_error,
-        "next_attempt_at": item.next_attempt_at,
-        "supplement": item.is_supplement,  # papers added to an acknowledged dossier (`dossier supplement`)
-        "files": [
-            {
-                "name": f.name,
-                "component_code": f.component_code,
-                "size": f.size,
-                "sha256": f.sha256,
-                "sent": f.complete,
-            }
-            for f in item.files
-        ],
-    }
-
-
-def _status_document(code: int | None) -> dict[str, Any] | None:
-    return {"code": code, "name": STATUS_NAMES.get(code, "")} if code is not None else None
-
-
-def _result_message(result: str) -> str:
-    return {
-        "acknowledged": _("Cổng đã tiếp nhận hồ sơ."),
-        "queued": _("Cổng chưa phản hồi: hồ sơ đã xếp hàng, sẽ gửi lại bằng `dossier sync`."),
-        "rejected": _("Cổng từ chối hồ sơ."),
-        "unauthorized": _(
-            "Cổng từ chối thông tin đăng nhập của cán bộ: hồ sơ vẫn chờ; sửa rồi chạy `dossier sync`."
-        ),
-        "blocked": _("Tệp trong hàng đợi bị thay đổi: không gửi."),
-    }[result]
-
-
-def _print_item_table(title: str, document: dict[str, Any]) -> None:
-    table = Table(title=title, show_header=False)
-    table.add_column()
-    table.add_column()
-    status = document.get("status")
-    rows = [
-        (_("Kết quả"), document.get("message", "")),
-        (_("Mã hồ sơ"), document.get("code") or "-"),
-        (_("Hẹn trả kết quả"), document.get("appointment") or "-"),
-        (_("Trạng thái trên cổng"), f"{status['code']} {status['name']}" if status else "-"),
-        (_("Công dân"), document.get("citizen_id_masked") or "-"),
-        (_("Thư mục hồ sơ"), document.get("folder", "")),
-        (_("Số lần gửi"), str(document.get("attempts", 0))),
-        (_("Lỗi gần nhất"), document.get("last_error") or "-"),
-        (_("Giấy tiếp nhận"), document.get("receipt_pdf") or document.get("receipt_error") or "-"),
-    ]
-    for label, value in rows:
-        table.add_row(label, str(value))
-    stdout_console.print(table)
-
-
 @click.command(help=SUBMIT_HELP)
 @click.argument("dossier_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--portal", "portal_url", help=_("Địa chỉ cổng dịch vụ công (mặc định: [portal] url)."))
@@ -307,9 +175,9 @@ def _print_item_table(title: str, document: dict[str, Any]) -> None:
 )
 @click.option("--no-receipt", is_flag=True, help=_("Không in giấy tiếp nhận (Mẫu 01)."))
 @click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
-@_ca_bundle_option
+@ca_bundle_option
 @workspace_option
-@_json_option
+@json_option
 @click.pass_context
 def submit(
     ctx: click.Context,
@@ -338,25 +206,25 @@ def submit(
         url=portal_url, ca_bundle=ca_bundle, officer=officer, agency=agency
     )
     citizen = gather_citizen(citizen_file, citizen_id, citizen_name, citizen_phone, citizen_email, consent)
-    quiet = _quiet(ctx) or as_json
+    silent = quiet(ctx) or as_json
     result = submit_dossier(
         dossier_dir,
         citizen,
         settings,
         resolve_workspace(workspace),
-        _adapter_factory(settings),
+        adapter_factory(settings),
         procedure_code=procedure_code,
         allow_unsigned=allow_unsigned,
         receipt=not no_receipt,
         officer_name=officer_name.strip(),
         profiles_dir=profiles_dir,
-        progress=lambda total: byte_progress(total, quiet, _("Đang gửi")),
+        progress=lambda total: byte_progress(total, _("Đang gửi"), silent),
     )
     document = submit_document(result)
     if as_json:
         print_json(document)
-    elif not _quiet(ctx):
-        _print_item_table(_("Nộp hồ sơ"), document)
+    elif not quiet(ctx):
+        print_item_table(_("Nộp hồ sơ"), document)
     ctx.exit(int(result.delivery.exit_code))
 
 
@@ -365,10 +233,10 @@ def submit_document(result: SubmitResult) -> dict[str, Any]:
     document = {
         "result": str(delivery.result),
         "exit_code": int(delivery.exit_code),
-        "message": _result_message(str(delivery.result)),
+        "message": result_message(str(delivery.result)),
         "already_queued": not result.enqueued.created,
         "citizen_id_masked": result.citizen_id_masked,
-        **_item_document(delivery.item),
+        **item_document(delivery.item),
         "error": delivery.error,
         "error_code": delivery.error_code,
         "receipt_pdf": str(result.receipt.path) if result.receipt and result.receipt.path else None,
@@ -382,9 +250,9 @@ def submit_document(result: SubmitResult) -> dict[str, Any]:
 
 @click.command(help=SYNC_HELP)
 @click.option("--due", "due_only", is_flag=True, help=_("Chỉ gửi hồ sơ đã đến giờ thử lại."))
-@_ca_bundle_option
+@ca_bundle_option
 @workspace_option
-@_json_option
+@json_option
 @click.pass_context
 def sync(
     ctx: click.Context, due_only: bool, ca_bundle: Path | None, workspace: Path | None, as_json: bool
@@ -393,21 +261,26 @@ def sync(
 
     settings = load_portal_settings().with_overrides(ca_bundle=ca_bundle)
     space = resolve_workspace(workspace)
-    quiet = _quiet(ctx) or as_json
+    silent = quiet(ctx) or as_json
     with contextlib.closing(space.connect()) as conn:
         from dossier.submit.sync import due_items
 
         items = due_items(conn, due_only=due_only)
         total = sum(f.size for item in items for f in item.files if not f.complete)
-        with byte_progress(total, quiet, _("Đang gửi hàng đợi")) as tick:
+        with byte_progress(total, _("Đang gửi hàng đợi"), silent) as tick:
             report = flush_outbox(
-                conn, space, _adapter_factory(settings), actor=_actor(settings), items=items, progress=tick
+                conn,
+                space,
+                adapter_factory(settings),
+                actor=officer_actor(settings),
+                items=items,
+                progress=tick,
             )
     documents = [
         {
             "result": str(d.result),
-            "message": _result_message(str(d.result)),
-            **_item_document(d.item),
+            "message": result_message(str(d.result)),
+            **item_document(d.item),
             "error": d.error,
             "error_code": d.error_code,
         }
@@ -415,7 +288,7 @@ def sync(
     ]
     if as_json:
         print_json({"exit_code": int(report.exit_code), "items": documents})
-    elif not _quiet(ctx):
+    elif not quiet(ctx):
         if not documents:
             stdout_console.print(_("Hàng đợi trống: không có hồ sơ nào chờ gửi."))
         else:
@@ -451,13 +324,13 @@ def _print_items(title: str, documents: list[dict[str, Any]]) -> None:
 @click.command(help=OUTBOX_HELP)
 @click.option("--all", "show_all", is_flag=True, help=_("Cả hồ sơ đã gửi xong và bị từ chối."))
 @workspace_option
-@_json_option
+@json_option
 def outbox(show_all: bool, workspace: Path | None, as_json: bool) -> None:
     from dossier.submit.outbox import list_items
 
     with contextlib.closing(resolve_workspace(workspace).connect()) as conn:
         items = list_items(conn, open_only=not show_all)
-    documents = [_item_document(item) for item in items]
+    documents = [item_document(item) for item in items]
     if as_json:
         print_json({"items": documents})
     elif not documents:
@@ -472,9 +345,9 @@ def outbox(show_all: bool, workspace: Path | None, as_json: bool) -> None:
 @click.command(help=STATUS_HELP)
 @click.argument("code", required=False)
 @click.option("--all", "poll_all", is_flag=True, help=_("Mọi hồ sơ đã nộp và chưa xong."))
-@_ca_bundle_option
+@ca_bundle_option
 @workspace_option
-@_json_option
+@json_option
 @click.pass_context
 def status(
     ctx: click.Context,
@@ -484,20 +357,20 @@ def status(
     workspace: Path | None,
     as_json: bool,
 ) -> None:
-    from dossier.submit.sync import poll_statuses
+    from dossier.submit.status import poll_statuses
 
     if bool(code) == poll_all:
         raise click.UsageError(_("Cho đúng một trong hai: MÃ_HỒ_SƠ hoặc --all."))
     settings = load_portal_settings().with_overrides(ca_bundle=ca_bundle)
     with contextlib.closing(resolve_workspace(workspace).connect()) as conn:
-        report = poll_statuses(conn, _adapter_factory(settings), actor=_actor(settings), code=code)
+        report = poll_statuses(conn, adapter_factory(settings), actor=officer_actor(settings), code=code)
     documents = [
         {
             "dossier_id": u.dossier.id,
             "folder": str(u.dossier.folder),
             "code": u.dossier.portal_code,
             "state": str(u.dossier.state),
-            "status": _status_document(u.portal.status.code) if u.portal else None,
+            "status": status_document(u.portal.status.code) if u.portal else None,
             "appointment": u.portal.appointment if u.portal else None,
             "changed": u.changed,
             "citizen_id_masked": u.dossier.masked_citizen_id,
@@ -507,7 +380,7 @@ def status(
     ]
     if as_json:
         print_json({"exit_code": int(report.exit_code), "dossiers": documents})
-    elif not _quiet(ctx):
+    elif not quiet(ctx):
         table = Table(title=_("Trạng thái hồ sơ trên cổng"))
         for header in (
             _("Mã hồ sơ"),
@@ -542,7 +415,7 @@ def log() -> None:
 
 @log.command("verify", help=LOG_VERIFY_HELP)
 @workspace_option
-@_json_option
+@json_option
 @click.pass_context
 def log_verify(ctx: click.Context, workspace: Path | None, as_json: bool) -> None:
     from dossier.store.eventlog import verify_chain
@@ -581,7 +454,7 @@ def log_verify(ctx: click.Context, workspace: Path | None, as_json: bool) -> Non
 @log.command("show", help=_("In các sự kiện (của một hồ sơ nếu cho MÃ): thời điểm, người, việc, trạng thái."))
 @click.argument("dossier", required=False)
 @workspace_option
-@_json_option
+@json_option
 def log_show(dossier: str | None, workspace: Path | None, as_json: bool) -> None:
     from dossier.store.eventlog import read_events
     from dossier.store.registry import get_dossier

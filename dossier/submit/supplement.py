@@ -34,6 +34,7 @@ from dossier.errors import (
 )
 from dossier.fsutil import atomic_write_text, fsync_path, make_private_dir
 from dossier.i18n import _
+from dossier.progress import ByteProgress, ProgressFactory
 from dossier.store.db import in_write_transaction
 from dossier.store.eventlog import append_event, default_actor
 from dossier.store.registry import (
@@ -51,6 +52,16 @@ from dossier.submit.adapter import (
     PortalStatus,
     SupplementMetadata,
 )
+from dossier.submit.delivery import (
+    AdapterFactory,
+    Delivery,
+    DeliveryResult,
+    delivery_failure,
+    finished_delivery,
+    log_fingerprint,
+    start_attempt,
+    upload_files,
+)
 from dossier.submit.outbox import (
     Enqueued,
     OutboxItem,
@@ -62,21 +73,9 @@ from dossier.submit.outbox import (
     snapshot_files,
     update_item,
 )
-from dossier.submit.result import log_fingerprint
 from dossier.submit.settings import PortalSettings
+from dossier.submit.status import poll_status
 from dossier.submit.supplement_package import SupplementPackage, build_supplement
-from dossier.submit.sync import (
-    AdapterFactory,
-    ByteProgress,
-    Delivery,
-    DeliveryResult,
-    ProgressFactory,
-    _upload_files,
-    deliver,
-    delivery_failure,
-    poll_status,
-    start_attempt,
-)
 
 SUPPLEMENT_NAME = "supplement.json"
 
@@ -236,7 +235,7 @@ def deliver_supplement(
 ) -> Delivery:
     """Take a supplement item as far as it goes now, each step committed (see the module docstring).
 
-    Called by `sync.deliver`, which has already answered for finished items."""
+    Called by `sync.deliver` and `submit_supplement`, which have already answered for finished items."""
     started = start_attempt(conn, workspace, item, read_supplement, just_queued=just_queued)
     if isinstance(started, Delivery):
         return started
@@ -250,7 +249,7 @@ def deliver_supplement(
             known = {f.name: f for f in declared.files}
             item = in_write_transaction(conn, lambda: _record_declared(conn, item, declared, actor))
         if item.state is OutboxState.uploading:
-            item = _upload_files(conn, workspace, item, adapter, known, progress)
+            item = upload_files(conn, workspace, item, adapter, known, progress)
         if item.state is OutboxState.finalizing:
             final = adapter.finalize(portal_id)
             item = in_write_transaction(conn, lambda: _record_supplemented(conn, item, final, actor))
@@ -368,7 +367,7 @@ def submit_supplement(
                 enqueued = enqueue_supplement(conn, workspace, package, original, actor, sending_now=True)
                 total = sum(f.entry.size for f in package.files)
             with progress(total) if progress is not None else contextlib.nullcontext(None) as tick:
-                delivery = deliver(
+                delivery = finished_delivery(enqueued.item) or deliver_supplement(
                     conn,
                     workspace,
                     enqueued.item,

@@ -7,22 +7,19 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dossier.cli_common import workspace_option
+from dossier.cli_common import byte_progress, json_option, quiet, workspace_option
 from dossier.i18n import _
 from dossier.render import print_json
 from dossier.store.workspace import resolve_workspace
-from dossier.submit.settings import load_portal_settings
-from dossier.submit.submit_cli import (
-    _adapter_factory,
-    _ca_bundle_option,
-    _item_document,
-    _json_option,
-    _print_item_table,
-    _quiet,
-    _result_message,
-    _status_document,
-    byte_progress,
+from dossier.submit.cli_support import (
+    adapter_factory,
+    ca_bundle_option,
+    item_document,
+    print_item_table,
+    result_message,
+    status_document,
 )
+from dossier.submit.settings import load_portal_settings
 
 if TYPE_CHECKING:
     from dossier.submit.supplement import SupplementResult
@@ -55,9 +52,9 @@ Ví dụ:
     "--allow-unsigned", is_flag=True, help=_("Cho nộp tệp chưa ký số (chỉ để tập huấn với cổng thử nghiệm).")
 )
 @click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
-@_ca_bundle_option
+@ca_bundle_option
 @workspace_option
-@_json_option
+@json_option
 @click.pass_context
 def supplement(
     ctx: click.Context,
@@ -73,23 +70,23 @@ def supplement(
     from dossier.submit.supplement import submit_supplement
 
     settings = load_portal_settings().with_overrides(ca_bundle=ca_bundle)
-    quiet = _quiet(ctx) or as_json
+    silent = quiet(ctx) or as_json
     result = submit_supplement(
         code,
         supplement_dir,
         settings,
         resolve_workspace(workspace),
-        _adapter_factory(settings),
+        adapter_factory(settings),
         note=note,
         allow_unsigned=allow_unsigned,
         profiles_dir=profiles_dir,
-        progress=lambda total: byte_progress(total, quiet, _("Đang gửi bổ sung")),
+        progress=lambda total: byte_progress(total, _("Đang gửi bổ sung"), silent),
     )
     document = supplement_document(result)
     if as_json:
         print_json(document)
-    elif not _quiet(ctx):
-        _print_item_table(_("Nộp bổ sung giấy tờ"), document)
+    elif not quiet(ctx):
+        print_item_table(_("Nộp bổ sung giấy tờ"), document)
     ctx.exit(int(result.delivery.exit_code))
 
 
@@ -102,8 +99,8 @@ def supplement_document(result: SupplementResult) -> dict[str, Any]:
         "message": _supplement_message(str(delivery.result)),
         "already_queued": not result.enqueued.created,
         "round": result.round_number,
-        "status_before": _status_document(polled.code) if polled is not None else None,
-        **_item_document(delivery.item),
+        "status_before": status_document(polled.code) if polled is not None else None,
+        **item_document(delivery.item),
         "error": delivery.error,
         "error_code": delivery.error_code,
     }
@@ -112,4 +109,4 @@ def supplement_document(result: SupplementResult) -> dict[str, Any]:
 def _supplement_message(result: str) -> str:
     if result == "acknowledged":
         return _("Cổng đã nhận giấy tờ bổ sung; hồ sơ tiếp tục được xử lý.")
-    return _result_message(result)
+    return result_message(result)

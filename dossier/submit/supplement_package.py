@@ -17,10 +17,10 @@ from dossier.fsutil import sha256_file
 from dossier.i18n import _
 from dossier.profiles.deadlines import to_vietnam_time
 from dossier.profiles.loader import load_catalogue
+from dossier.store.folder import DossierFolder
 from dossier.store.registry import DossierRecord
 from dossier.submit.adapter import SubmissionFile, SupplementMetadata
 from dossier.submit.package import (
-    SCAN_NAME,
     UNCLASSIFIED_CODE,
     WHOLE_SCAN_CODE,
     PackageFile,
@@ -48,7 +48,7 @@ class SupplementPackage:
 
 
 def _portal_name(path: Path, component: str, round_number: int) -> str:
-    if component in SUPPLEMENT_COMPONENT_NAMES or path.name == SCAN_NAME:
+    if component in SUPPLEMENT_COMPONENT_NAMES or path == DossierFolder(path.parent).scan_pdf:
         return f"bs{round_number}-{path.name}"
     return path.name
 

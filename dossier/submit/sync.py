@@ -1,9 +1,7 @@
-"""Deliver outbox items to the portal, resuming wherever a previous run stopped; poll statuses.
+"""Flushing the outbox and submitting one dossier: queue durably, deliver now or later, print the receipt.
 
-Each step is committed before the next one starts, so after a crash (even SIGKILL) the next `deliver`
-knows where it is: `creating` sends the create request again with the same idempotency key (the portal
-answers with the dossier it already made), `uploading` asks the portal how many bytes of each file it
-holds and sends the rest, `finalizing` finalizes again (idempotent at the portal).
+Delivery itself (the steps, resumable after any crash) is in delivery.py; a supplement's in supplement.py;
+status polling in status.py.
 """
 
 from __future__ import annotations
@@ -11,129 +9,40 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
 
-from dossier.errors import ConfigError, DossierError, ExitCode, PortalRejectedError, PortalUnavailableError
+from dossier.errors import ConfigError, DossierError, ExitCode
 from dossier.i18n import _
+from dossier.progress import ByteProgress, ProgressFactory
 from dossier.store.db import in_write_transaction
-from dossier.store.eventlog import default_actor, log_event
-from dossier.store.registry import (
-    PORTAL_STATUS_STATES,
-    TRANSITIONS,
-    DossierRecord,
-    DossierState,
-    UnknownDossierError,
-    get_dossier,
-    list_dossiers,
-    mask_citizen_id,
-    transition_by_id,
-)
+from dossier.store.eventlog import default_actor
+from dossier.store.registry import mask_citizen_id
 from dossier.store.workspace import Workspace
-from dossier.submit.adapter import (
-    Citizen,
-    FileStatus,
-    Officer,
-    PortalAdapter,
-    PortalDossier,
-    PortalRequestRejected,
+from dossier.submit.adapter import Citizen, Officer, PortalAdapter
+from dossier.submit.delivery import (
+    AdapterFactory,
+    Delivery,
+    DeliveryResult,
+    deliver_submission,
+    finished_delivery,
 )
 from dossier.submit.outbox import (
     Enqueued,
     OutboxItem,
     OutboxState,
-    OutboxTamperedError,
     enqueue,
     list_items,
-    load_item,
-    mark_files_complete,
-    next_attempt_after,
-    payload_file,
     read_metadata,
     safe_error_text,
     update_item,
-    verify_payload,
 )
 from dossier.submit.package import SubmissionPackage, build_package
 from dossier.submit.settings import PortalSettings
+from dossier.submit.supplement import deliver_supplement
 
 RECEIPT_NAME = "giay-tiep-nhan.pdf"  # Mẫu 01, as `dossier notice receipt` names it in the demo
-AdapterFactory = Callable[[str], PortalAdapter]  # portal URL -> adapter
-ByteProgress = Callable[[int], None]
-
-
-class DeliveryResult(StrEnum):
-    acknowledged = "acknowledged"  # the portal gave a code and an appointment
-    queued = "queued"  # the portal could not be reached: try again later (exit 75)
-    rejected = "rejected"  # the portal refused the submission (exit 10)
-    unauthorized = (
-        "unauthorized"  # the portal refused the officer's credentials: kept, fix them and sync (10)
-    )
-    blocked = "blocked"  # the outbox copy is damaged: not sent, the officer must look (exit 3)
-
-
-RESULT_EXIT = {
-    DeliveryResult.acknowledged: ExitCode.ok,
-    DeliveryResult.queued: ExitCode.portal_unavailable,
-    DeliveryResult.rejected: ExitCode.portal_rejected,
-    DeliveryResult.unauthorized: ExitCode.portal_rejected,
-    DeliveryResult.blocked: ExitCode.input_file,
-}
-
-
-@dataclass(frozen=True)
-class Delivery:
-    item: OutboxItem
-    result: DeliveryResult
-    error: str | None = None  # no personal data
-    error_code: str | None = None  # the portal's stable key, for a rejection
-
-    @property
-    def exit_code(self) -> ExitCode:
-        return RESULT_EXIT[self.result]
-
-
-def _advance_registry(
-    conn: sqlite3.Connection, item: OutboxItem, to: DossierState, action: str, actor: str, **values: object
-) -> None:
-    current = get_dossier(conn, item.dossier_id)
-    if current.state is to:
-        return
-    transition_by_id(conn, item.dossier_id, to, actor=actor, action=action, **values)  # type: ignore[arg-type]
-
-
-P = TypeVar("P")
-
-
-def start_attempt(
-    conn: sqlite3.Connection,
-    workspace: Workspace,
-    item: OutboxItem,
-    read: Callable[[Workspace, OutboxItem], P],
-    *,
-    just_queued: bool,
-) -> tuple[OutboxItem, P, int] | Delivery:
-    """Check the snapshot, read its payload and count the attempt (an item fresh from `enqueue` in this
-    process was checked already); a tampered outbox blocks the item: nothing is sent."""
-    try:
-        if not just_queued:
-            verify_payload(workspace, item)
-        payload = read(workspace, item)
-    except OutboxTamperedError as error:
-        text = safe_error_text(str(error))
-        item = in_write_transaction(conn, lambda: update_item(conn, item, last_error=text))
-        return Delivery(item, DeliveryResult.blocked, text)
-    attempts = item.attempts if just_queued else item.attempts + 1
-    if not just_queued:
-        first_step = OutboxState.creating if item.state is OutboxState.queued else item.state
-        item = in_write_transaction(
-            conn, lambda: update_item(conn, item, attempts=attempts, state=first_step)
-        )
-    return item, payload, attempts
 
 
 def deliver(
@@ -152,155 +61,12 @@ def deliver(
     snapshot was verified and its first attempt committed there, so neither is done again here. Every
     later delivery (`dossier sync`) re-hashes the snapshot first and counts its attempt.
     """
-    if item.state is OutboxState.acknowledged:
-        return Delivery(item, DeliveryResult.acknowledged)
-    if item.state is OutboxState.rejected:
-        return Delivery(item, DeliveryResult.rejected, item.last_error)
-    if item.is_supplement:  # its first step declares files on the existing dossier instead of creating one
-        from dossier.submit.supplement import deliver_supplement
-
-        return deliver_supplement(
-            conn, workspace, item, adapter, actor=actor, progress=progress, just_queued=just_queued
-        )
-    started = start_attempt(conn, workspace, item, read_metadata, just_queued=just_queued)
-    if isinstance(started, Delivery):
-        return started
-    item, metadata, attempts = started
-    known: dict[str, FileStatus] = {}  # what the create answer already says about each file
-    try:
-        if item.state is OutboxState.creating:
-            created = adapter.create_dossier(item.idempotency_key, metadata)
-            known = {f.name: f for f in created.files}
-
-            def record_created() -> OutboxItem:
-                updated = update_item(
-                    conn,
-                    item,
-                    state=OutboxState.uploading,
-                    portal_id=created.id,
-                    portal_status=created.status.code,
-                )
-                _advance_registry(
-                    conn,
-                    updated,
-                    DossierState.submitted,
-                    "submitted",
-                    actor,
-                    details={"portal_id": created.id},
-                )
-                return updated
-
-            item = in_write_transaction(conn, record_created)
-        if item.state is OutboxState.uploading:
-            item = _upload_files(conn, workspace, item, adapter, known, progress)
-        if item.state is OutboxState.finalizing:
-            assert item.portal_id is not None
-            final = adapter.finalize(item.portal_id)
-            item = in_write_transaction(conn, lambda: _record_acknowledged(conn, item, final, actor))
-        return Delivery(load_item(conn, item.id), DeliveryResult.acknowledged)
-    except (PortalUnavailableError, PortalRejectedError) as error:
-        return delivery_failure(conn, item, error, attempts, actor)
-
-
-def delivery_failure(
-    conn: sqlite3.Connection,
-    item: OutboxItem,
-    error: PortalUnavailableError | PortalRejectedError,
-    attempts: int,
-    actor: str,
-) -> Delivery:
-    """Record why a delivery stopped: unreachable (retry later), credentials refused (keep the item and its
-    key for `dossier sync`), or the dossier refused (the item ends, the registry goes back)."""
-    text = safe_error_text(error.message)
-    if isinstance(error, PortalUnavailableError):
-        item = in_write_transaction(
-            conn,
-            lambda: update_item(conn, item, last_error=text, next_attempt_at=next_attempt_after(attempts)),
-        )
-        return Delivery(load_item(conn, item.id), DeliveryResult.queued, text)
-    code = error.error_code if isinstance(error, PortalRequestRejected) else None
-    if isinstance(error, PortalRequestRejected) and error.http_status in (401, 403):
-        item = in_write_transaction(conn, lambda: update_item(conn, item, last_error=text))
-        return Delivery(load_item(conn, item.id), DeliveryResult.unauthorized, text, code)
-    item = in_write_transaction(conn, lambda: _record_rejected(conn, item, text, code, actor))
-    return Delivery(load_item(conn, item.id), DeliveryResult.rejected, text, code)
-
-
-def _upload_files(
-    conn: sqlite3.Connection,
-    workspace: Workspace,
-    item: OutboxItem,
-    adapter: PortalAdapter,
-    known: dict[str, FileStatus],
-    progress: ByteProgress | None,
-) -> OutboxItem:
-    """Send what the portal lacks of each file (resuming at its byte count), then move on to finalizing.
-
-    Progress within the files is not committed locally: after a crash the portal's file status says where
-    each one stands, which is the only truth that matters.
-    """
-    assert item.portal_id is not None
-    for file in item.files:
-        if file.complete:
-            continue
-        status = known.get(file.name) or adapter.file_status(item.portal_id, file.name)
-        if not status.complete:
-            if progress is not None and status.received:
-                progress(status.received)  # the part sent before an interruption
-            path = payload_file(workspace, item, file.name)
-            adapter.upload_file(item.portal_id, file.name, path, status.received, progress)
-        elif progress is not None:
-            progress(file.size)  # already at the portal (sent before a crash): counts as done
-
-    def record() -> OutboxItem:
-        mark_files_complete(conn, item)
-        return update_item(conn, item, state=OutboxState.finalizing)
-
-    return in_write_transaction(conn, record)
-
-
-def _record_acknowledged(
-    conn: sqlite3.Connection, item: OutboxItem, final: PortalDossier, actor: str
-) -> OutboxItem:
-    updated = update_item(
-        conn,
-        item,
-        state=OutboxState.acknowledged,
-        portal_code=final.code,
-        appointment=final.appointment,
-        status_url=final.status_url,
-        portal_status=final.status.code,
-        last_error=None,
-        next_attempt_at=None,
-    )
-    _advance_registry(
-        conn,
-        updated,
-        DossierState.acknowledged,
-        "acknowledged",
-        actor,
-        portal_code=final.code,
-        portal_status=final.status.code,
-        details={"code": final.code, "appointment": final.appointment, "status": final.status.code},
-    )
-    return updated
-
-
-def _record_rejected(
-    conn: sqlite3.Connection, item: OutboxItem, text: str, code: str | None, actor: str
-) -> OutboxItem:
-    updated = update_item(conn, item, state=OutboxState.rejected, last_error=text, next_attempt_at=None)
-    dossier = get_dossier(conn, item.dossier_id)
-    if dossier.state in (DossierState.queued, DossierState.submitted):
-        transition_by_id(
-            conn,
-            item.dossier_id,
-            item.state_before,
-            actor=actor,
-            action="rejected",
-            details={"outbox_id": item.id, "error_code": code},
-        )
-    return updated
+    finished = finished_delivery(item)
+    if finished is not None:
+        return finished
+    # a supplement's first step declares files on the existing dossier instead of creating one
+    step = deliver_supplement if item.is_supplement else deliver_submission
+    return step(conn, workspace, item, adapter, actor=actor, progress=progress, just_queued=just_queued)
 
 
 # --- flushing the whole outbox ---
@@ -364,103 +130,6 @@ def flush_outbox(
     return SyncReport(tuple(deliveries))
 
 
-# --- polling statuses ---
-
-
-@dataclass(frozen=True)
-class StatusUpdate:
-    dossier: DossierRecord
-    portal: PortalDossier | None
-    changed: bool
-    error: str | None = None
-    exit_code: ExitCode = ExitCode.ok
-
-
-@dataclass(frozen=True)
-class StatusReport:
-    updates: tuple[StatusUpdate, ...]
-
-    @property
-    def exit_code(self) -> ExitCode:
-        codes = {u.exit_code for u in self.updates}
-        for code in (ExitCode.portal_rejected, ExitCode.portal_unavailable):
-            if code in codes:
-                return code
-        return ExitCode.ok
-
-
-def poll_status(
-    conn: sqlite3.Connection, dossier: DossierRecord, adapter: PortalAdapter, *, actor: str
-) -> StatusUpdate:
-    """Ask the portal for the dossier's status and move the registry accordingly (5, 3, 9/10)."""
-    if not dossier.portal_code:
-        raise UnknownDossierError(
-            _("Hồ sơ chưa có mã của cổng dịch vụ công (chưa nộp xong)."), path=dossier.folder
-        )
-    remote = adapter.get_status(dossier.portal_code)
-    target = PORTAL_STATUS_STATES.get(remote.status.code, dossier.state)
-
-    def record() -> tuple[DossierRecord, bool]:
-        current = get_dossier(conn, dossier.id)
-        if current.portal_status == remote.status.code and current.state is target:
-            return current, False
-        allowed = target is current.state or target in TRANSITIONS[current.state]
-        if current.state is DossierState.queued:  # a supplement on its way: the outbox moves the registry
-            allowed = False
-        updated = transition_by_id(
-            conn,
-            dossier.id,
-            target if allowed else current.state,
-            actor=actor,
-            action="status",
-            portal_status=remote.status.code,
-            details={"status": remote.status.code, "code": remote.code},
-        )
-        return updated, True
-
-    updated, changed = in_write_transaction(conn, record)
-    return StatusUpdate(updated, remote, changed)
-
-
-def _portal_url_of(conn: sqlite3.Connection, dossier: DossierRecord) -> str | None:
-    row = conn.execute(
-        "SELECT portal_url FROM outbox WHERE dossier_id = ? AND state = ? ORDER BY created_at DESC LIMIT 1",
-        (dossier.id, str(OutboxState.acknowledged)),
-    ).fetchone()
-    return row[0] if row else None
-
-
-def poll_statuses(
-    conn: sqlite3.Connection, adapters: AdapterFactory, *, actor: str, code: str | None = None
-) -> StatusReport:
-    """Poll one dossier (by portal code or local id) or every submitted one not yet finished."""
-    if code is not None:
-        dossiers: tuple[DossierRecord, ...] = (get_dossier(conn, code),)
-    else:
-        finished = (DossierState.done, DossierState.refused)
-        dossiers = tuple(d for d in list_dossiers(conn) if d.portal_code and d.state not in finished)
-    opened: dict[str, PortalAdapter] = {}
-    updates = []
-    try:
-        for dossier in dossiers:
-            url = _portal_url_of(conn, dossier)
-            if url is None or not dossier.portal_code:
-                raise UnknownDossierError(
-                    _("Hồ sơ chưa có mã của cổng dịch vụ công (chưa nộp xong)."), path=dossier.folder
-                )
-            try:
-                adapter = opened.get(url) or opened.setdefault(url, adapters(url))
-                updates.append(poll_status(conn, dossier, adapter, actor=actor))
-            except (PortalUnavailableError, PortalRejectedError) as error:
-                updates.append(
-                    StatusUpdate(dossier, None, False, safe_error_text(error.message), error.exit_code)
-                )
-    finally:
-        for adapter in opened.values():
-            adapter.close()
-    return StatusReport(tuple(updates))
-
-
 # --- submitting one dossier, and its receipt ---
 
 
@@ -498,29 +167,17 @@ def write_receipt(
 ) -> ReceiptResult:
     """Print the Mẫu 01 receipt into the dossier folder with the portal's code and appointment.
 
-    The rows are the components actually sent. A receipt already issued for this code is not printed twice.
+    The rows are the components actually sent. It goes through the same step as `dossier notice receipt`
+    (the folder's notices lock, notices.json, the event log); a receipt already issued for this code is
+    not printed twice.
     """
     from dossier.profiles.deadlines import to_vietnam_time
     from dossier.profiles.loader import load_catalogue
-    from dossier.profiles.notices import (
-        IssuedNotice,
-        Notice,
-        NoticeDetails,
-        NoticeKind,
-        read_issued,
-        record_notice,
-        write_notice_pdf,
-    )
+    from dossier.profiles.notices import NoticeDetails, NoticeKind, issue_notice
 
     if item.state is not OutboxState.acknowledged or not item.portal_code or not item.appointment:
         return ReceiptResult(None, _("Cổng chưa cấp mã hồ sơ và ngày hẹn."))
-    out = item.folder / RECEIPT_NAME
     try:
-        earlier = [
-            n for n in read_issued(item.folder) if n.kind is NoticeKind.receipt and n.code == item.portal_code
-        ]
-        if earlier and Path(earlier[-1].file).is_file():
-            return ReceiptResult(Path(earlier[-1].file))
         metadata = read_metadata(workspace, item)
         received = to_vietnam_time(datetime.fromisoformat(metadata.received_at))
         profile = load_catalogue(profiles_dir).profile_for(metadata.procedure_code, received.date())
@@ -532,26 +189,20 @@ def write_receipt(
             received=received,
             officer=officer_name,
         )
-        issued = to_vietnam_time(datetime.now(UTC))
-        appointment = to_vietnam_time(datetime.fromisoformat(item.appointment))
-        rows = tuple(c for c in profile.components if c.id in sent)
-        notice = Notice(NoticeKind.receipt, details, profile, rows, appointment, issued)
-        write_notice_pdf(notice, out)
-        record_notice(
+        issued = issue_notice(
+            NoticeKind.receipt,
             item.folder,
-            IssuedNotice(
-                NoticeKind.receipt,
-                item.portal_code,
-                issued.isoformat(timespec="seconds"),
-                None,
-                tuple(c.id for c in rows),
-                officer_name,
-                str(out),
-            ),
+            profile,
+            details,
+            item.folder / RECEIPT_NAME,
+            workspace=workspace,
+            rows=tuple(c for c in profile.components if c.id in sent),
+            appointment=to_vietnam_time(datetime.fromisoformat(item.appointment)),
+            reuse_earlier=True,
         )
     except (DossierError, OSError, ValueError) as error:
         return ReceiptResult(None, safe_error_text(str(error)))
-    return ReceiptResult(out, printed_now=True)
+    return ReceiptResult(Path(issued.file), printed_now=issued.printed_now)
 
 
 @dataclass(frozen=True)
@@ -560,9 +211,6 @@ class SubmitResult:
     delivery: Delivery
     receipt: ReceiptResult | None
     citizen_id_masked: str
-
-
-ProgressFactory = Callable[[int], AbstractContextManager[ByteProgress]]  # total bytes -> progress context
 
 
 def submit_dossier(
@@ -605,17 +253,8 @@ def submit_dossier(
                 conn, workspace, package, settings.url, adapter, actor=actor, progress=tick
             )
         printed = None
-        if receipt and delivery.result is DeliveryResult.acknowledged:
+        if receipt and delivery.result is DeliveryResult.acknowledged:  # logged as `notice.receipt`
             printed = write_receipt(
                 workspace, delivery.item, officer_name=officer_name, profiles_dir=profiles_dir
             )
-            if printed.printed_now and printed.path is not None:
-                log_event(
-                    conn,
-                    "receipt_printed",
-                    actor=actor,
-                    dossier_id=delivery.item.dossier_id,
-                    state=str(DossierState.acknowledged),
-                    details={"file": printed.path.name},
-                )
     return SubmitResult(enqueued, delivery, printed, mask_citizen_id(package.metadata.citizen.id_number))

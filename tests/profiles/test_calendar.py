@@ -270,11 +270,11 @@ def test_cli_json_appointment_in_vietnam_time() -> None:
     assert document["provisional"] is False
 
 
-def test_cli_provisional_procedure_table() -> None:
+def test_cli_procedure_time_comes_from_its_profile() -> None:
     code, out, _err = run_due("--procedure", "1.004222", "--received", "2026-08-28T10:00", "--json")
     assert code == 0
     document = json.loads(out)
-    assert (document["working_days"], document["provisional"]) == (7, True)
+    assert (document["working_days"], document["provisional"]) == (7, False)  # confirmed in the profile
     assert document["appointment"] == "2026-09-11T10:00:00+07:00"
     assert [d["date"] for d in document["days_off_skipped"]] == ["2026-08-31", "2026-09-01", "2026-09-02"]
 
@@ -283,7 +283,7 @@ def test_cli_full_procedure_code_and_human_output() -> None:
     code, out, _err = run_due("--procedure", "2.000815.000.00.00.H38", "--received", "2026-02-13 15:20")
     assert code == 0
     assert "15:00 thứ Hai 23/02/2026" in out
-    assert "bảng tạm" in out
+    assert "chưa được đối chiếu" not in out  # 2.000815's same-day time is confirmed
 
 
 def test_cli_days_override_the_table() -> None:
@@ -294,10 +294,27 @@ def test_cli_days_override_the_table() -> None:
     assert json.loads(out)["appointment"] == "2026-03-11T10:00:00+07:00"
 
 
+def test_cli_due_reads_the_processing_time_of_any_profile() -> None:
+    """2.000720 was missing from the old built-in table; its profile (and `profiles show`) says 3 days."""
+    from dossier.profiles.profiles_cli import profiles
+
+    shown = CliRunner().invoke(DossierGroup(commands=[profiles]), ["profiles", "show", "2.000720", "--json"])
+    assert shown.exit_code == 0, shown.output
+    days = json.loads(shown.stdout)["profile"]["processing_days"]
+    code, out, _err = run_due("--procedure", "2.000720", "--received", "2026-03-10T10:00", "--json")
+    assert code == 0, _err
+    document = json.loads(out)
+    assert document["working_days"] == days == 3
+    assert document["appointment"] == "2026-03-13T10:00:00+07:00"
+    assert document["provisional"] is True  # the profile marks its 3 days as not yet checked
+    code, out, _err = run_due("--procedure", "2.000720", "--received", "2026-03-10T10:00")
+    assert "chưa được đối chiếu" in out
+
+
 def test_cli_unknown_procedure_suggests_days() -> None:
-    code, _out, err = run_due("--procedure", "1.000894", "--received", "2026-03-10T10:00")
+    code, _out, err = run_due("--procedure", "9.999999", "--received", "2026-03-10T10:00")
     assert code == ExitCode.config
-    assert "1.000894" in err
+    assert "9.999999" in err
     assert "--days" in err
 
 

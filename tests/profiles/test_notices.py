@@ -346,3 +346,35 @@ def test_the_applicant_name_can_stay_off_the_command_line(folder: Path, tmp_path
     )
     assert broken.exit_code == ExitCode.input_file and "nguoi-nop.json" in broken.output
     assert not (folder / "c.pdf").exists()
+
+
+def test_a_supplement_request_follows_the_officers_assign(tmp_path: Path) -> None:
+    """`notice supplement` lists exactly what `dossier check` says is missing, corrections included."""
+    from dossier.cli import cli as dossier_cli
+
+    folder = tmp_path / "hs-002"
+    folder.mkdir()
+    write_vietnamese_pdf(folder / "scan.pdf", [DECLARATION, CONTINUATION])
+    runner = CliRunner()
+    check = ["check", str(folder), "--procedure", "1.001193", "--json"]
+    before = json.loads(runner.invoke(dossier_cli, check, catch_exceptions=False).output)
+    assert before["missing_ids"] == ["TP02"]
+    # the officer sees that page 1 is not the declaration at all: it goes back to the citizen
+    assigned = runner.invoke(
+        dossier_cli, [*check, "--assign", "1-2=none", "--officer", "Nguyễn Văn Bình"], catch_exceptions=False
+    )
+    assert assigned.exit_code == ExitCode.dossier_incomplete
+    missing = json.loads(assigned.output)["missing_ids"]
+    assert missing == ["TP01", "TP02"]
+
+    out = folder / "phieu-bo-sung.pdf"
+    args = ["notice", "supplement", str(folder), "--procedure", "1.001193", "--code", CODE]
+    result = runner.invoke(
+        dossier_cli,
+        [*args, "--applicant-name", APPLICANT, "--received", "2026-11-23T09:32", "--out", str(out)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Thành phần: {', '.join(missing)}" in result.output
+    (entry,) = json.loads((folder / "notices.json").read_text())
+    assert entry["component_ids"] == missing

@@ -181,7 +181,9 @@ def test_dossier_folder_means_its_component_files(test_pki: TestPki, tmp_path: P
         shutil.copy(folder / "scan.pdf", folder / name)
     components = [{"component": "TP01", "pages": [1], "path": "TP01.pdf", "sha256": "-"}]
     components.append({"component": None, "pages": [2], "path": "chua-xep-loai.pdf", "sha256": "-"})
-    (folder / "manifest.json").write_text(json.dumps({"components": components}))
+    scan = {"path": "scan.pdf", "sha256": "-", "size": 1, "pages": 2}
+    manifest = {"format": "dossier-scan/1", "files": [scan], "pages": [], "components": components}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
     out = tmp_path / "signed"
     result = run_cli(sign_args(test_pki, [folder], out, "--level", "B-B", "--json"), env=P12_ENV)
     assert result.exit_code == 0, result.output
@@ -197,7 +199,8 @@ def test_dossier_folder_means_its_component_files(test_pki: TestPki, tmp_path: P
         record = dossier_for_folder(conn, out)
     assert record is not None and record.state == "signed"
 
-    (folder / "manifest.json").write_text(json.dumps({"files": []}))  # scanned without a procedure
+    manifest = {"format": "dossier-scan/1", "files": [scan], "pages": []}  # scanned without a procedure
+    (folder / "manifest.json").write_text(json.dumps(manifest))
     result = run_cli(sign_args(test_pki, [folder], tmp_path / "scan-only", "--level", "B-B"), env=P12_ENV)
     assert result.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "scan-only").iterdir()) == ["manifest.json", "scan.pdf"]

@@ -20,11 +20,12 @@ from dossier.store.registry import DossierState, list_dossiers
 from dossier.store.workspace import resolve_workspace
 from dossier.submit.adapter import Citizen
 from dossier.submit.auth import TokenProvider
+from dossier.submit.delivery import DeliveryResult
 from dossier.submit.outbox import OutboxState, list_items
 from dossier.submit.rest import RestPortalAdapter
 from dossier.submit.settings import load_portal_settings
 from dossier.submit.submit_cli import sync
-from dossier.submit.sync import DeliveryResult, flush_outbox, submit_dossier
+from dossier.submit.sync import flush_outbox, submit_dossier
 from tests.submit.conftest import AGENCY, CITIZEN_ID, CITIZEN_NAME, OFFICER, TOKEN, PortalConfig, make_dossier
 from tests.submit.portal_fixture import RunningPortal, start_portal
 from tests.submit.test_submit_portal import citizen_args, free_port

@@ -14,6 +14,7 @@ from dossier.store.registry import DossierState, get_dossier
 from dossier.store.workspace import Workspace
 from dossier.submit.adapter import Officer
 from dossier.submit.auth import TokenProvider
+from dossier.submit.delivery import DeliveryResult
 from dossier.submit.outbox import (
     METADATA_NAME,
     OutboxState,
@@ -25,7 +26,7 @@ from dossier.submit.outbox import (
 from dossier.submit.package import build_package
 from dossier.submit.rest import RestPortalAdapter
 from dossier.submit.settings import PortalSettings
-from dossier.submit.sync import DeliveryResult, deliver
+from dossier.submit.sync import deliver
 from tests.submit.conftest import AGENCY, CITIZEN_ID, CITIZEN_NAME, OFFICER, citizen, make_dossier
 
 UNUSED_URL_HOST = "127.0.0.1"

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dossier.cli import DossierGroup
-from dossier.store.eventlog import verify_chain
+from dossier.store.eventlog import read_events, verify_chain
 from dossier.store.registry import DossierState, dossier_for_folder
 from dossier.store.workspace import resolve_workspace
 from dossier.submit.outbox import list_items, payload_file
@@ -118,6 +118,12 @@ def test_happy_path_acknowledged_with_code_receipt_and_registry(
         assert verify_chain(conn).ok
         events = "\n".join(str(row) for row in conn.execute("SELECT * FROM events"))
         assert CITIZEN_ID not in events and CITIZEN_NAME not in events
+        # the receipt went through the same notice step as `dossier notice receipt`: logged once, as one
+        receipts = [e for e in read_events(conn, dossier.id) if e.action == "notice.receipt"]
+        assert len(receipts) == 1 and json.loads(receipts[0].details)["code"] == document["code"]
+    sent = sorted(f["component_code"] for f in items[0]["files"])
+    (entry,) = [n for n in notices if n["kind"] == "receipt"]
+    assert sorted(entry["component_ids"]) == [c for c in sent if c.startswith("TP")]
 
 
 def test_offline_queues_exit_75_then_sync_delivers_once(
