@@ -9,7 +9,10 @@ need no system font on Windows, macOS or Linux.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
+
+from PIL import ImageFont
 
 from dossier.errors import MissingDependencyError
 from dossier.i18n import _
@@ -35,3 +38,27 @@ def font_path(style: FontStyle | str = FontStyle.regular) -> Path:
             hint=_("Cài lại gói: pip install --force-reinstall dossier"),
         )
     return path
+
+
+@cache
+def pil_font(style: FontStyle | str, size: int) -> ImageFont.FreeTypeFont:
+    """The font for drawing on images (samples, separator sheets), `size` in pixels."""
+    return ImageFont.truetype(str(font_path(style)), size, layout_engine=ImageFont.Layout.BASIC)
+
+
+def wrap_words(text: str, style: str, size: int, width: int, indent: int = 0) -> list[str]:
+    """Greedy word wrap to `width` pixels; the first line is `indent` pixels narrower."""
+    face = pil_font(style, size)
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        limit = width - (indent if not lines else 0)
+        if current and face.getlength(candidate) > limit:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
