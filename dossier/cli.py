@@ -14,7 +14,7 @@ import click
 from rich.text import Text
 
 from dossier import __version__
-from dossier.console import setup_logging, stderr_console
+from dossier.console import setup_logging, stderr_console, utf8_streams
 from dossier.errors import DossierError, ExitCode
 from dossier.i18n import _
 from dossier.models import ColourMode
@@ -353,4 +353,5 @@ cli.lazy_commands.update(LAZY_COMMANDS)
 
 def main() -> None:
     """Entry point of the `dossier` console script."""
+    utf8_streams()
     cli(prog_name="dossier")
