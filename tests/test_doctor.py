@@ -117,3 +117,12 @@ def test_the_table_names_each_item(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert (
         "Tesseract OCR" in result.stdout and "THIẾU" in result.stdout and "Liberation Serif" in result.stdout
     )
+
+
+def test_every_font_user_gets_the_packaged_files() -> None:
+    from dossier.fonts import FontStyle, font_path
+    from dossier.signing.settings import DEFAULT_FONT
+
+    assert font_path(FontStyle.regular) == DEFAULT_FONT
+    assert all(font_path(style).parent == FONT_DIR for style in FontStyle)
+    assert (FONT_DIR / "OFL.txt").read_text(encoding="utf-8").count("SIL OPEN FONT LICENSE Version 1.1") == 1

@@ -28,9 +28,14 @@ class FontStyle(StrEnum):
     italic = "Italic"
 
 
+def font_file(style: FontStyle | str = FontStyle.regular) -> Path:
+    """Where the TTF file of `style` is, without checking it is there (for defaults computed at import)."""
+    return FONT_DIR / f"{FAMILY}-{FontStyle(style).value}.ttf"
+
+
 def font_path(style: FontStyle | str = FontStyle.regular) -> Path:
     """The TTF file of `style`; a damaged installation (file missing) is a missing dependency."""
-    path = FONT_DIR / f"{FAMILY}-{FontStyle(style).value}.ttf"
+    path = font_file(style)
     if not path.is_file():
         raise MissingDependencyError(
             _("Thiếu phông chữ tiếng Việt đi kèm gói dossier."),
