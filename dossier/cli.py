@@ -15,7 +15,7 @@ from rich.text import Text
 
 from dossier import __version__
 from dossier.cli_common import json_option, progress_bar, workspace_option
-from dossier.console import setup_logging, stderr_console
+from dossier.console import setup_logging, stderr_console, utf8_streams
 from dossier.errors import DossierError, ExitCode
 from dossier.i18n import _
 from dossier.models import ColourMode
@@ -346,10 +346,12 @@ LAZY_COMMANDS: dict[str, str] = {
     "supplement": "dossier.submit.supplement_cli:supplement",
     "result": "dossier.submit.result_cli:result",
     "portal": "dossier.submit.portal.portal_cli:portal",
+    "doctor": "dossier.doctor_cli:doctor",
 }
 cli.lazy_commands.update(LAZY_COMMANDS)
 
 
 def main() -> None:
     """Entry point of the `dossier` console script."""
+    utf8_streams()
     cli(prog_name="dossier")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
+import sys
 
 from rich.console import Console
 from rich.logging import RichHandler
@@ -15,6 +17,20 @@ stderr_console = Console(stderr=True, highlight=False, markup=False)  # messages
 stdout_console = Console(
     highlight=False, soft_wrap=True, markup=False
 )  # results; file names may hold [brackets]
+
+
+def utf8_streams() -> None:
+    """Write stdout and stderr as UTF-8 whatever the locale says.
+
+    A Windows PC whose output goes to a file or a pipe gets the ANSI code page (cp1252, cp1258), which
+    cannot encode every Vietnamese letter: `dossier profiles list > ds.txt` would stop with
+    UnicodeEncodeError. JSON for scripts is UTF-8 everywhere.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or ""
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and codecs.lookup(encoding or "ascii").name != "utf-8":
+            reconfigure(encoding="utf-8")
 
 
 def redact(text: str, names: tuple[str, ...] = ()) -> str:

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
+from dossier.fonts import pil_font, wrap_words
 from dossier.i18n import _
 from dossier.profiles.classify import Document, fold
 from dossier.profiles.model import Component, Profile
@@ -72,17 +73,13 @@ def _qr_image(payload: str) -> Image.Image:
 
 
 def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, style: str, size: int) -> int:
-    from dossier.samples.render import font
-
-    face = font(style, size)
+    face = pil_font(style, size)
     draw.text(((SHEET_SIZE[0] - face.getlength(text)) / 2, y), text, font=face, fill=0, anchor="ls")
     return y + round(size * 1.35)
 
 
 def render_separator_sheet(profile: Profile, component: Component) -> np.ndarray:
     """The sheet of one component as a 300 dpi A4 grey image (uint8): title, component, procedure, QR code."""
-    from dossier.samples.render import wrap_words
-
     image = Image.new("L", SHEET_SIZE, 255)
     draw = ImageDraw.Draw(image)
     y = _centred(draw, 420, SEPARATOR_TITLE, "Bold", 190)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-from dossier.fonts import font_path
+from dossier.fonts import pil_font, wrap_words
 from dossier.samples.text import MOTTO, Block, PageContent, Style
 
 DPI = 300
@@ -24,9 +23,7 @@ RIGHT_COLUMN = (PAGE_WIDTH - MARGIN_RIGHT - 1090, PAGE_WIDTH - MARGIN_RIGHT)  # 
 LINE_SPACING = 1.32
 
 
-@cache
-def font(style: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(font_path(style)), size, layout_engine=ImageFont.Layout.BASIC)
+font = pil_font  # the samples' name for it
 
 
 @dataclass(frozen=True)
@@ -50,24 +47,6 @@ class PageLayout:
     @property
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
-
-
-def wrap_words(text: str, style: str, size: int, width: int, indent: int = 0) -> list[str]:
-    """Greedy word wrap; the first line is `indent` pixels narrower."""
-    face = font(style, size)
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        limit = width - (indent if not lines else 0)
-        if current and face.getlength(candidate) > limit:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines
 
 
 def _column_lines(blocks: tuple[Block, ...], span: tuple[int, int], top: int) -> tuple[list[PlacedLine], int]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from dossier.config import config_path, config_section, resolve_config_path
 from dossier.errors import ConfigError
-from dossier.fonts import FONT_DIR
+from dossier.fonts import FontStyle, font_file
 from dossier.i18n import _
 
 
@@ -36,7 +36,7 @@ STAMP_WIDTH = 230.0
 STAMP_HEIGHT = 64.0
 STAMP_MARGIN = 18.0
 # Liberation Serif, shipped in the package: metric-compatible with Times New Roman (official papers).
-DEFAULT_FONT = FONT_DIR / "LiberationSerif-Regular.ttf"
+DEFAULT_FONT = font_file(FontStyle.regular)
 
 
 @dataclass(frozen=True)

@@ -64,3 +64,16 @@ def test_install_hints_follow_the_platform() -> None:
     assert "UB-Mannheim.TesseractOCR" in install_hint("tesseract", "win32")
     assert install_hint("tesseract-lang", "linux", lang="vie") == "apt-get install tesseract-ocr-vie"
     assert "dossier scan" in install_hint("scanimage", "win32")  # no SANE there: a folder of images
+
+
+def test_the_windows_installer_folder_is_found_through_programfiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dossier.tools import _windows_default_tesseract
+
+    monkeypatch.setenv("PROGRAMFILES", str(tmp_path))
+    assert _windows_default_tesseract() is None  # not installed there
+    exe = tmp_path / "Tesseract-OCR" / "tesseract.exe"
+    exe.parent.mkdir()
+    exe.write_bytes(b"MZ")
+    assert _windows_default_tesseract() == str(exe)
