@@ -24,7 +24,7 @@ from asn1crypto import x509
 from dossier.errors import InputFileError
 from dossier.i18n import _
 from dossier.signing.indication import Indication, SubIndication
-from dossier.signing.verify import verify_file
+from dossier.signing.verify import crashed_file, verify_file
 from dossier.signing.verify_result import FileVerification, RevocationMode
 
 ProgressCallback = Callable[[int, int], None]  # (files done, files in total)
@@ -131,7 +131,11 @@ def verify_files(
     ) as pool:
         futures = {pool.submit(_worker_verify, path): path for path in paths}
         for future in as_completed(futures):
-            by_path[futures[future]] = future.result()
+            path = futures[future]
+            try:
+                by_path[path] = future.result()
+            except Exception as error:  # a worker's crash (or an unpicklable result) is this file's verdict
+                by_path[path] = crashed_file(path, error)
             if progress:
                 progress(len(by_path), len(paths))
     return [by_path[path] for path in paths]
