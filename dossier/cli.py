@@ -79,10 +79,18 @@ class DossierGroup(click.Group):
             self.add_command(getattr(importlib.import_module(module_name), attribute), cmd_name)
         return super().get_command(ctx, cmd_name)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["dossier.argv"] = tuple(args)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except DossierError as error:
+            if "--json" in ctx.meta.get("dossier.argv", ()):  # a script reads stdout: an error object too
+                from dossier.render import print_error_json
+
+                print_error_json(error)
             stderr_console.print(Text.assemble((_("Lỗi") + ": ", "bold red"), str(error)), soft_wrap=True)
             if error.hint:
                 stderr_console.print(Text(error.hint), soft_wrap=True)

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dossier.digitize.manifest import LOW_OCR_CONFIDENCE
+from dossier.errors import DossierError
 from dossier.i18n import _
 from dossier.models import ScanResult
 
@@ -21,6 +22,22 @@ stdout_console = Console(highlight=False, soft_wrap=True, markup=False)  # file 
 def print_json(document: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     sys.stdout.flush()
+
+
+def print_error_json(error: DossierError) -> None:
+    """A refusal for scripts that asked for `--json`: the same message, reason and exit code on stdout."""
+    print_json(
+        {
+            "ok": False,
+            "exit_code": int(error.exit_code),
+            "error": {
+                "exit_code": int(error.exit_code),
+                "message": error.message,
+                "path": str(error.path) if error.path is not None else None,
+                "hint": error.hint,
+            },
+        }
+    )
 
 
 def scan_result_document(result: ScanResult, exit_code: int) -> dict[str, Any]:
@@ -33,6 +50,7 @@ def scan_result_document(result: ScanResult, exit_code: int) -> dict[str, Any]:
         ],
         "pages": len(result.pages),
         "blank_pages": [{"source": p.raw.source.name, "page": p.raw.source.page} for p in result.blank_pages],
+        "dropped_pages": len(result.blank_pages),
         "failed": [{"source": f.name, "reason": f.reason, "exit_code": f.exit_code} for f in result.failed],
         "mean_ocr_confidence": _mean_confidence(result),
         "low_confidence_pages": low_confidence_pages(result),
@@ -82,6 +100,10 @@ def print_scan_summary(result: ScanResult) -> None:
             _(
                 "⚠ Trang {page}: OCR đọc rất kém (ngôn ngữ khác, chữ viết tay, ảnh xấu): cán bộ cần xem."
             ).format(page=number)
+        )
+    if result.blank_pages:
+        stdout_console.print(
+            _("Đã bỏ {n} trang trắng (không có chữ, không có nét).").format(n=len(result.blank_pages))
         )
     for page in result.blank_pages:
         stdout_console.print(

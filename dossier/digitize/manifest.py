@@ -28,6 +28,8 @@ def _page_entry(page: ProcessedPage) -> dict[str, Any]:
         },
         "born_digital": page.raw.born_digital,
     }
+    if page.raw.born_digital:
+        entry["removed_active_content"] = list(page.raw.removed_active_content)
     if page.clean is not None:
         entry.update(
             rotation=page.clean.rotation,

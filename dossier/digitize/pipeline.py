@@ -222,7 +222,10 @@ def _scan_into(
                 path=first.name,
                 hint=first.reason,
             )
-        raise InputFileError(_("Không có trang nào có nội dung (tất cả đều trắng)."), path=options.out_dir)
+        sources = sorted({o.job.page.source.name for o in kept})
+        raise InputFileError(
+            _("Không có trang nào có nội dung (tất cả đều trắng)."), path=", ".join(sources) or None
+        )
 
     t0 = time.monotonic()
     metadata = PdfMetadata(
