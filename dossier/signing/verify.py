@@ -220,12 +220,21 @@ async def _embedded_revinfo_settles(
     return status.trusted
 
 
+def names_revocation_source(cert: x509.Certificate) -> bool:
+    """The certificate says where its status is published (OCSP or CRL), or that it needs no check."""
+    no_check = any(ext["extn_id"].native == "ocsp_no_check" for ext in cert["tbs_certificate"]["extensions"])
+    return bool(cert.ocsp_urls or cert.crl_distribution_points) or no_check
+
+
 def _revocation(status: PdfSignatureStatus) -> tuple[RevocationStatus, datetime | None]:
     details = status.revocation_details  # the signer's or a CA's certificate
     if details is not None:
         return RevocationStatus.revoked, details.revocation_date
-    # hard-fail: a trusted path means the revocation status of every certificate in it was established as good
-    return (RevocationStatus.good if status.trusted else RevocationStatus.unknown), None
+    # hard-fail: a trusted path means every certificate in it that names an OCSP responder or CRL was found
+    # good there; a certificate that names none was never checked (pyHanko accepts it): ETSI says TRY_LATER
+    if status.trusted and names_revocation_source(status.signing_cert):
+        return RevocationStatus.good, None
+    return RevocationStatus.not_checked, None
 
 
 def _modification(status: PdfSignatureStatus) -> tuple[bool, str | None, bool]:
@@ -272,7 +281,7 @@ def _failed_signature(
         intact=False,
         valid=False,
         trusted=False,
-        revocation=RevocationStatus.unknown,
+        revocation=RevocationStatus.not_checked,
         revocation_source=RevocationSource.none,
         revoked_at=None,
         online_fallback=False,
@@ -325,10 +334,11 @@ async def _verify_signature(
             revoked_at=revoked_at,
             best_signature_time=timestamp.time if timestamp is not None and timestamp.ok else now,
             revocation_known_good=revocation is RevocationStatus.good,
+            revocation_checked=revocation is not RevocationStatus.not_checked,
             timestamp_ok=timestamp.ok if timestamp is not None else None,
         )
     )
-    source = checked.source if revocation is not RevocationStatus.unknown else RevocationSource.none
+    source = checked.source if revocation is not RevocationStatus.not_checked else RevocationSource.none
     dss_settles = await _embedded_revinfo_settles(embedded, contexts, checked)
     return SignatureVerification(
         field_name=_plain(embedded.field_name),
