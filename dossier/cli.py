@@ -14,7 +14,7 @@ import click
 from rich.text import Text
 
 from dossier import __version__
-from dossier.console import setup_logging, stderr_console
+from dossier.console import printable, setup_logging, stderr_console
 from dossier.errors import DossierError, ExitCode
 from dossier.i18n import _
 from dossier.models import ColourMode
@@ -91,9 +91,11 @@ class DossierGroup(click.Group):
                 from dossier.render import print_error_json
 
                 print_error_json(error)
-            stderr_console.print(Text.assemble((_("Lỗi") + ": ", "bold red"), str(error)), soft_wrap=True)
+            stderr_console.print(
+                Text.assemble((_("Lỗi") + ": ", "bold red"), printable(str(error))), soft_wrap=True
+            )
             if error.hint:
-                stderr_console.print(Text(error.hint), soft_wrap=True)
+                stderr_console.print(Text(printable(error.hint)), soft_wrap=True)
             if _verbosity(ctx) >= 2:
                 stderr_console.print_exception()
             raise click.exceptions.Exit(int(error.exit_code)) from error
@@ -103,7 +105,7 @@ class DossierGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as error:  # the last resort: anything unexpected
-            message = f"{type(error).__name__}: {error}"
+            message = printable(f"{type(error).__name__}: {error}")
             stderr_console.print(Text.assemble((_("Lỗi không lường trước") + ": ", "bold red"), message))
             if _verbosity(ctx) >= 2:
                 stderr_console.print_exception()

@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from dossier.console import SafeConsole, printable
 from dossier.digitize.manifest import LOW_OCR_CONFIDENCE
 from dossier.errors import DossierError
 from dossier.i18n import _
 from dossier.models import ScanResult
 
-stdout_console = Console(highlight=False, soft_wrap=True, markup=False)  # file names may hold [brackets]
+stdout_console = SafeConsole(highlight=False, soft_wrap=True, markup=False)  # file names may hold [brackets]
+
+
+def json_text(document: dict[str, Any]) -> str:
+    """JSON for stdout: UTF-8 text as it is, but DEL and C1 controls escaped too (json escapes only C0),
+    so a file name cannot smuggle a terminal sequence even when a script's output lands on a terminal."""
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def print_json(document: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(document) + "\n")
     sys.stdout.flush()
 
 
@@ -112,7 +120,7 @@ def print_scan_summary(result: ScanResult) -> None:
             )
         )
     for failed in result.failed:
-        stdout_console.print(Text.assemble(("✗", "red"), f" {failed.name}: {failed.reason}"))
+        stdout_console.print(Text.assemble(("✗", "red"), printable(f" {failed.name}: {failed.reason}")))
     for file in result.files:
         stdout_console.print(
             _("Đã ghi {path} ({pages} trang, {kb} KB) trong {s:.1f} giây.").format(

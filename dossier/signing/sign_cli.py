@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from dossier.console import SafeConsole
 from dossier.errors import ConfigError
 from dossier.i18n import _
 from dossier.render import print_json, stdout_console
@@ -273,7 +274,7 @@ def batch_document(result: BatchResult) -> dict[str, Any]:
 
 
 def print_batch(result: BatchResult) -> None:
-    errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+    errors = SafeConsole(stderr=True, highlight=False, soft_wrap=True, markup=False)
     if result.fell_back_to_bb:
         errors.print(
             _(
