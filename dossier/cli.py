@@ -15,7 +15,7 @@ from rich.text import Text
 
 from dossier import __version__
 from dossier.cli_common import json_option, progress_bar, workspace_option
-from dossier.console import setup_logging, stderr_console, utf8_streams
+from dossier.console import printable, setup_logging, stderr_console, utf8_streams
 from dossier.errors import DossierError, ExitCode
 from dossier.i18n import _
 from dossier.models import ColourMode
@@ -81,13 +81,23 @@ class DossierGroup(click.Group):
             self.add_command(getattr(importlib.import_module(module_name), attribute), cmd_name)
         return super().get_command(ctx, cmd_name)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["dossier.argv"] = tuple(args)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except DossierError as error:
-            stderr_console.print(Text.assemble((_("Lỗi") + ": ", "bold red"), str(error)), soft_wrap=True)
+            if "--json" in ctx.meta.get("dossier.argv", ()):  # a script reads stdout: an error object too
+                from dossier.render import print_error_json
+
+                print_error_json(error)
+            stderr_console.print(
+                Text.assemble((_("Lỗi") + ": ", "bold red"), printable(str(error))), soft_wrap=True
+            )
             if error.hint:
-                stderr_console.print(Text(error.hint), soft_wrap=True)
+                stderr_console.print(Text(printable(error.hint)), soft_wrap=True)
             if _verbosity(ctx) >= 2:
                 stderr_console.print_exception()
             raise click.exceptions.Exit(int(error.exit_code)) from error
@@ -97,7 +107,7 @@ class DossierGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as error:  # the last resort: anything unexpected
-            message = f"{type(error).__name__}: {error}"
+            message = printable(f"{type(error).__name__}: {error}")
             stderr_console.print(Text.assemble((_("Lỗi không lường trước") + ": ", "bold red"), message))
             if _verbosity(ctx) >= 2:
                 stderr_console.print_exception()

@@ -9,14 +9,32 @@ import sys
 
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.text import Text
 
 # 9-digit (old CMND) and 12-digit (CCCD / personal ID) numbers, not part of a longer digit run.
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{12}|\d{9})(?!\d)")
 
-stderr_console = Console(stderr=True, highlight=False, markup=False)  # messages name files: no markup
-stdout_console = Console(
+# C0 controls but newline and tab, DEL, C1 controls (0x9b is a one-byte CSI on some terminals)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` safe to echo on a terminal: control characters (a file name may hold ESC sequences that
+    retitle, clear or rewrite the screen) are shown as `\\x1b`-style escapes instead of being sent."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
+class SafeConsole(Console):
+    """A rich console that escapes control characters in every plain string it prints (table cells too)."""
+
+    def render_str(self, text: str, **kwargs: object) -> Text:  # type: ignore[override]
+        return super().render_str(printable(text), **kwargs)  # type: ignore[arg-type]
+
+
+stderr_console = SafeConsole(stderr=True, highlight=False, markup=False)  # messages name files: no markup
+stdout_console = SafeConsole(
     highlight=False, soft_wrap=True, markup=False
-)  # results; file names may hold [brackets]
+)  # results; names may hold [brackets]
 
 
 def utf8_streams() -> None:

@@ -41,6 +41,8 @@ class RawPage:
     frame: int  # 0-based frame (multi-page TIFF) or page (PDF) inside `path`
     dpi: float  # resolution from the file or the scanner; 0 means "guess from the page size"
     born_digital: bool = False  # a PDF page with real text: copied as it is, never OCRed
+    has_text: bool = False  # any extractable text at all: never dropped as blank
+    removed_active_content: tuple[str, ...] = ()  # what PDF/A forbids, stripped when the page is copied
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,15 +11,39 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from dossier.console import stdout_console
+from dossier.console import printable, stdout_console
 from dossier.digitize.manifest import LOW_OCR_CONFIDENCE
+from dossier.errors import DossierError
 from dossier.i18n import _
 from dossier.models import ScanResult
 
 
+def json_text(document: dict[str, Any]) -> str:
+    """JSON for stdout: UTF-8 text as it is, but DEL and C1 controls escaped too (json escapes only C0),
+    so a file name cannot smuggle a terminal sequence even when a script's output lands on a terminal."""
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def print_json(document: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(document) + "\n")
     sys.stdout.flush()
+
+
+def print_error_json(error: DossierError) -> None:
+    """A refusal for scripts that asked for `--json`: the same message, reason and exit code on stdout."""
+    print_json(
+        {
+            "ok": False,
+            "exit_code": int(error.exit_code),
+            "error": {
+                "exit_code": int(error.exit_code),
+                "message": error.message,
+                "path": str(error.path) if error.path is not None else None,
+                "hint": error.hint,
+            },
+        }
+    )
 
 
 def scan_result_document(result: ScanResult, exit_code: int) -> dict[str, Any]:
@@ -31,6 +56,7 @@ def scan_result_document(result: ScanResult, exit_code: int) -> dict[str, Any]:
         ],
         "pages": len(result.pages),
         "blank_pages": [{"source": p.raw.source.name, "page": p.raw.source.page} for p in result.blank_pages],
+        "dropped_pages": len(result.blank_pages),
         "failed": [{"source": f.name, "reason": f.reason, "exit_code": f.exit_code} for f in result.failed],
         "mean_ocr_confidence": _mean_confidence(result),
         "low_confidence_pages": low_confidence_pages(result),
@@ -81,6 +107,10 @@ def print_scan_summary(result: ScanResult) -> None:
                 "⚠ Trang {page}: OCR đọc rất kém (ngôn ngữ khác, chữ viết tay, ảnh xấu): cán bộ cần xem."
             ).format(page=number)
         )
+    if result.blank_pages:
+        stdout_console.print(
+            _("Đã bỏ {n} trang trắng (không có chữ, không có nét).").format(n=len(result.blank_pages))
+        )
     for page in result.blank_pages:
         stdout_console.print(
             _("Trang trắng đã bỏ: {source}#{page}").format(
@@ -88,7 +118,7 @@ def print_scan_summary(result: ScanResult) -> None:
             )
         )
     for failed in result.failed:
-        stdout_console.print(Text.assemble(("✗", "red"), f" {failed.name}: {failed.reason}"))
+        stdout_console.print(Text.assemble(("✗", "red"), printable(f" {failed.name}: {failed.reason}")))
     for file in result.files:
         stdout_console.print(
             _("Đã ghi {path} ({pages} trang, {kb} KB) trong {s:.1f} giây.").format(

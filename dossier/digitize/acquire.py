@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pikepdf
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from dossier.digitize import pdfsource
+from dossier.digitize.pdfsource import PdfLimits
 from dossier.errors import InputFileError
 from dossier.i18n import _
 from dossier.models import RawPage, SourceKind, SourceRef
@@ -22,6 +25,8 @@ DEFAULT_MAX_PIXELS = 150_000_000
 # A PDF page with at least this many characters of text is treated as born digital (or already OCRed).
 BORN_DIGITAL_MIN_CHARS = 20
 A4_LONG_SIDE_INCHES = 11.69
+# A rendered PDF page is capped at this many pixels (A3 at 300 dpi is 17.4 Mpx): its dpi is lowered to fit.
+MAX_RENDER_PIXELS = 24_000_000
 
 
 def max_pixels() -> int:
@@ -70,8 +75,9 @@ def _check_file(path: Path) -> None:
 
 
 def _is_pdf(path: Path) -> bool:
+    """A `%PDF-` header in the first KB: qpdf, Poppler and pdfium all accept junk before it."""
     with path.open("rb") as fh:
-        return fh.read(1024).lstrip().startswith(b"%PDF")
+        return b"%PDF-" in fh.read(1024)
 
 
 def _check_pixels(path: Path, width: int, height: int) -> None:
@@ -135,43 +141,83 @@ def _open_pdf(path: Path):  # -> pypdfium2.PdfDocument
         ) from exc
 
 
-def probe_pdf(path: Path, first_index: int) -> list[RawPage]:
-    """List a PDF's pages; pages that carry real text are marked born digital and will be kept as they are."""
-    pdf = _open_pdf(path)
+def _page_facts(pdf, path: Path, number: int) -> tuple[int, float, float]:  # pdf: pypdfium2.PdfDocument
+    """Characters of text and the size of one page; a page pdfium cannot load is this file's failure."""
+    import pypdfium2 as pdfium
+
     try:
-        if len(pdf) == 0:
-            raise InputFileError(_("PDF không có trang nào."), path=path)
-        pages = []
-        for number in range(len(pdf)):
-            page = pdf[number]
+        page = pdf[number]
+        try:
             width_pt, height_pt = page.get_size()
             textpage = page.get_textpage()
             chars = len(textpage.get_text_range().strip())
             textpage.close()
+        finally:
             page.close()
-            pages.append(
-                RawPage(
-                    index=first_index + number,
-                    source=SourceRef(SourceKind.pdf, str(path), number + 1),
-                    path=path,
-                    frame=number,
-                    dpi=0.0,
-                    born_digital=chars >= BORN_DIGITAL_MIN_CHARS,
-                )
-            )
-            if width_pt <= 0 or height_pt <= 0:
+    except pdfium.PdfiumError as exc:
+        raise InputFileError(
+            _("Trang {n} của PDF bị hỏng, không đọc được ({reason}).").format(n=number + 1, reason=exc),
+            path=path,
+        ) from exc
+    if width_pt <= 0 or height_pt <= 0:
+        raise InputFileError(
+            _("Trang {n} của PDF có kích thước không hợp lệ.").format(n=number + 1), path=path
+        )
+    return chars, width_pt, height_pt
+
+
+def probe_pdf(path: Path, first_index: int, limits: PdfLimits | None = None) -> list[RawPage]:
+    """List a PDF's pages after checking its page tree and limits with pikepdf (before pdfium inflates
+    anything); pages that carry real text and decode cleanly are born digital and will be copied."""
+    limits = limits or PdfLimits.from_config()
+    with pdfsource.open_checked(path) as checked:
+        try:
+            count = len(checked.pages)
+        except (pikepdf.PdfError, RecursionError, RuntimeError) as exc:
+            raise InputFileError(
+                _("Cây trang của PDF bị hỏng ({reason}).").format(reason=exc), path=path
+            ) from exc
+        pdfsource.check_page_count(path, count, limits)
+        page_checks = [pdfsource.check_page(path, checked.pages[n], n + 1, limits) for n in range(count)]
+        pdf = _open_pdf(path)
+        try:
+            if len(pdf) == 0 or count == 0:
+                raise InputFileError(_("PDF không có trang nào."), path=path)
+            if len(pdf) != count:
                 raise InputFileError(
-                    _("Trang {n} của PDF có kích thước không hợp lệ.").format(n=number + 1), path=path
+                    _("Cây trang của PDF bị hỏng: khai {n} trang, đọc được {m}.").format(n=len(pdf), m=count),
+                    path=path,
                 )
-        return pages
-    finally:
-        pdf.close()
+            pages = []
+            for number in range(count):
+                chars, _w, _h = _page_facts(pdf, path, number)
+                born_digital = chars >= BORN_DIGITAL_MIN_CHARS and not page_checks[number].broken
+                removed = (
+                    pdfsource.strip_active_content(checked.pages[number].obj, apply=False)
+                    if born_digital
+                    else ()
+                )
+                pages.append(
+                    RawPage(
+                        index=first_index + number,
+                        source=SourceRef(SourceKind.pdf, str(path), number + 1),
+                        path=path,
+                        frame=number,
+                        dpi=0.0,
+                        born_digital=born_digital,
+                        has_text=chars > 0,
+                        removed_active_content=removed,
+                    )
+                )
+            return pages
+        finally:
+            pdf.close()
 
 
-def probe_file(path: Path, first_index: int) -> list[RawPage]:
+def probe_file(path: Path, first_index: int, limits: PdfLimits | None = None) -> list[RawPage]:
     _check_file(path)
     if _is_pdf(path):
-        return probe_pdf(path, first_index)
+        return probe_pdf(path, first_index, limits)
     return probe_image(path, first_index)
 
 
@@ -179,9 +225,17 @@ def probe_files(paths: Iterable[Path], first_index: int = 1) -> tuple[list[RawPa
     """Probe every file; a bad file is reported and skipped, the others keep their pages."""
     pages: list[RawPage] = []
     failures: list[SourceFailure] = []
+    limits = PdfLimits.from_config()
     for path in paths:
         try:
-            found = probe_file(path, first_index + len(pages))
+            found = probe_file(path, first_index + len(pages), limits)
+            if len(pages) + len(found) > limits.max_pages:
+                raise InputFileError(
+                    _("Lần quét vượt quá {limit} trang (cấu hình [scan] max-pages).").format(
+                        limit=limits.max_pages
+                    ),
+                    path=path,
+                )
         except InputFileError as error:
             failures.append(SourceFailure(str(path), error))
             continue
@@ -225,15 +279,31 @@ def load_image_page(page: RawPage, default_dpi: float) -> tuple[np.ndarray, floa
         ) from exc
 
 
+def render_dpi(width_pt: float, height_pt: float, dpi: float) -> float:
+    """`dpi`, lowered so that one rendered page stays under MAX_RENDER_PIXELS (a poster-sized page must not
+    take gigabytes: the cleaner holds a few copies of it)."""
+    pixels = (width_pt * dpi / 72) * (height_pt * dpi / 72)
+    if pixels <= MAX_RENDER_PIXELS:
+        return dpi
+    return dpi * (MAX_RENDER_PIXELS / pixels) ** 0.5
+
+
 def _render_pdf_page(page: RawPage, default_dpi: float) -> tuple[np.ndarray, float]:
+    import pypdfium2 as pdfium
+
     pdf = _open_pdf(page.path)
     try:
         pdf_page = pdf[page.frame]
         width_pt, height_pt = pdf_page.get_size()
-        dpi = default_dpi
+        dpi = render_dpi(width_pt, height_pt, default_dpi)
         _check_pixels(page.path, int(width_pt * dpi / 72), int(height_pt * dpi / 72))
         bitmap = pdf_page.render(scale=dpi / 72, rev_byteorder=False)
         array = np.array(bitmap.to_numpy()[:, :, :3], copy=True)  # BGR(x) from pdfium
         return array, dpi
+    except pdfium.PdfiumError as exc:
+        raise InputFileError(
+            _("Trang {n} của PDF bị hỏng, không đọc được ({reason}).").format(n=page.frame + 1, reason=exc),
+            path=page.path,
+        ) from exc
     finally:
         pdf.close()

@@ -20,6 +20,8 @@ LOW_OCR_CONFIDENCE = 60.0
 
 def page_entry(page: ProcessedPage, number: int | None = None, file: str | None = None) -> PageEntry:
     extra: dict[str, Any] = {}
+    if page.raw.born_digital:
+        extra["removed_active_content"] = list(page.raw.removed_active_content)
     if page.clean is not None:
         extra.update(
             rotation=page.clean.rotation,

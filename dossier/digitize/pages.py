@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -13,7 +13,7 @@ from dossier.digitize.clean import clean_page_for_ocr
 from dossier.digitize.encode import EncodedImage, encode_page_image
 from dossier.digitize.ocr import ocr_image_file
 from dossier.errors import DossierError
-from dossier.models import ColourMode, ProcessedPage, RawPage
+from dossier.models import ColourMode, PageText, ProcessedPage, RawPage
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,17 @@ class PageOutcome:
     processed: ProcessedPage | None
     encoded: EncodedImage | None
     error: DossierError | None = None
+
+
+# OCR words below this confidence on a near-empty page are speckles read as letters, not text.
+REAL_WORD_CONFIDENCE = 50.0
+
+
+def has_real_words(text: PageText | None) -> bool:
+    return text is not None and any(
+        word.confidence >= REAL_WORD_CONFIDENCE and any(ch.isalnum() for ch in word.text)
+        for word in text.words
+    )
 
 
 def process_page(job: PageJob) -> PageOutcome:
@@ -58,9 +69,8 @@ def _process(job: PageJob) -> PageOutcome:
     del image
     timings["clean"] = time.monotonic() - t0
     height, width = cleaned.shape[:2]
-    if result.is_blank:
-        processed = ProcessedPage(page, result, width, height, dpi, None, timings)
-        return PageOutcome(job, processed, None)
+    if result.is_blank and page.has_text:  # little ink, but real text: never dropped
+        result = replace(result, is_blank=False)
 
     t0 = time.monotonic()
     image_path = job.work_dir / f"{page.index:06d}.clean.png"
@@ -68,6 +78,11 @@ def _process(job: PageJob) -> PageOutcome:
     text = ocr_image_file(image_path, job.language, dpi)
     image_path.unlink(missing_ok=True)
     timings["ocr"] = time.monotonic() - t0
+    if result.is_blank:
+        if not has_real_words(text):  # blank: no text and (next to) no ink
+            processed = ProcessedPage(page, result, width, height, dpi, None, timings)
+            return PageOutcome(job, processed, None)
+        result = replace(result, is_blank=False)  # a short word or a signature line on an empty sheet
 
     t0 = time.monotonic()
     kwargs = {"jpeg_quality": job.jpeg_quality} if job.jpeg_quality else {}

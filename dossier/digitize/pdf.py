@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import warnings
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import pikepdf
 from PIL import ImageCms
 
 from dossier.digitize.encode import EncodedImage, ImageLayer
+from dossier.digitize.pdfsource import strip_active_content
 from dossier.digitize.textlayer import add_glyphless_font, text_layer_content
 from dossier.errors import InputFileError, OutputError
 from dossier.fsutil import atomic_writer
@@ -69,7 +71,14 @@ def write_pdf(pages: Sequence[PdfPageSpec], out: Path, metadata: PdfMetadata) ->
     if metadata.scan_time.tzinfo is None:
         raise ValueError("PdfMetadata.scan_time must be timezone-aware")
     try:
-        with atomic_writer(out) as fh, pikepdf.new() as pdf, contextlib.ExitStack() as sources:
+        with (
+            atomic_writer(out) as fh,
+            pikepdf.new() as pdf,
+            contextlib.ExitStack() as sources,
+            warnings.catch_warnings(),
+        ):
+            # copied form widgets without their /AcroForm still show; pikepdf's warning would only leak
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
             _build(pdf, pages, metadata, sources)
             pdf.save(
                 fh,
@@ -81,6 +90,11 @@ def write_pdf(pages: Sequence[PdfPageSpec], out: Path, metadata: PdfMetadata) ->
             )
     except OSError as exc:
         raise OutputError(f"cannot write the PDF: {exc.strerror or exc}", path=out) from exc
+    except pikepdf.PdfError as exc:  # a copied page that cannot be written: the source's fault, named
+        copied = sorted({str(p.source_pdf) for p in pages if p.source_pdf is not None})
+        raise InputFileError(
+            f"cannot copy the pages of this PDF: {exc}", path=", ".join(copied) or None
+        ) from exc
 
 
 def _build(
@@ -113,6 +127,7 @@ def _copy_page(pdf: pikepdf.Pdf, source: pikepdf.Pdf, spec: PdfPageSpec) -> None
     if not 0 <= spec.source_page < len(source.pages):
         raise InputFileError(f"has no page {spec.source_page + 1}", path=spec.source_pdf)
     pdf.pages.append(source.pages[spec.source_page])
+    strip_active_content(pdf.pages[-1].obj)  # PDF/A forbids actions, JavaScript, launch links, attachments
 
 
 def _add_image_page(

@@ -223,7 +223,10 @@ def _scan_into(
                 path=first.name,
                 hint=first.reason,
             )
-        raise InputFileError(_("Không có trang nào có nội dung (tất cả đều trắng)."), path=options.out_dir)
+        sources = sorted({o.job.page.source.name for o in kept})
+        raise InputFileError(
+            _("Không có trang nào có nội dung (tất cả đều trắng)."), path=", ".join(sources) or None
+        )
 
     shutil.rmtree(work, ignore_errors=True)
     result = write_scan_output(

@@ -25,7 +25,7 @@ from dossier.errors import InputFileError
 from dossier.i18n import _
 from dossier.progress import ProgressCallback
 from dossier.signing.indication import Indication, SubIndication
-from dossier.signing.verify import verify_file
+from dossier.signing.verify import crashed_file, verify_file
 from dossier.signing.verify_result import FileVerification, RevocationMode
 from dossier.workers import process_pool
 
@@ -127,7 +127,11 @@ def verify_files(
     with process_pool(workers, initializer=_worker_init, initargs=(roots_der, revocation)) as pool:
         futures = {pool.submit(_worker_verify, path): path for path in paths}
         for future in as_completed(futures):
-            by_path[futures[future]] = future.result()
+            path = futures[future]
+            try:
+                by_path[path] = future.result()
+            except Exception as error:  # a worker's crash (or an unpicklable result) is this file's verdict
+                by_path[path] = crashed_file(path, error)
             if progress:
                 progress(len(by_path), len(paths))
     return [by_path[path] for path in paths]

@@ -22,7 +22,8 @@ signer certificate expired at the validation time, status     INDETERMINATE  OUT
   known good / status unknown                                                OUT_OF_BOUNDS_NO_POE
 signer certificate not yet valid                              INDETERMINATE  NOT_YET_VALID
 no revocation data to be had (OCSP/CRL unreachable, offline   INDETERMINATE  TRY_LATER
-  without embedded data)
+  without embedded data, or the signer certificate names no
+  OCSP responder or CRL): revocation "not-checked"
 revocation data present but outside its validity period       INDETERMINATE  REVOCATION_OUT_OF_BOUNDS_NO_POE
 weak or banned algorithm                                      INDETERMINATE  CRYPTO_CONSTRAINTS_FAILURE
 signature timestamp present but broken or untrusted           INDETERMINATE  SIG_CONSTRAINTS_FAILURE
@@ -101,6 +102,7 @@ class SignatureFacts:
     revoked_at: datetime | None = None
     best_signature_time: datetime | None = None
     revocation_known_good: bool = False
+    revocation_checked: bool = True  # False: no OCSP/CRL answer was had (unreachable, or none named)
     timestamp_ok: bool | None = None  # None: no signature timestamp
 
 
@@ -132,6 +134,8 @@ def classify(facts: SignatureFacts) -> Verdict:
         return Verdict(Indication.indeterminate, SubIndication.out_of_bounds_not_revoked)
     if problem is not None:
         return Verdict(Indication.indeterminate, _sub(problem))
+    if not facts.revocation_checked:
+        return Verdict(Indication.indeterminate, SubIndication.try_later)
     if facts.timestamp_ok is False:
         return Verdict(Indication.indeterminate, SubIndication.sig_constraints_failure)
     return PASSED

@@ -68,6 +68,7 @@ ALLOWED_MODIFICATIONS = (
     ModificationLevel.LTA_UPDATES,
     ModificationLevel.FORM_FILLING,
 )
+FORMAT_FAILED = Verdict(Indication.total_failed, SubIndication.format_failure)
 ContextFactory = Callable[[], ValidationContext]
 # Chain problems that only mean "the revocation status could not be settled with this data".
 REVOCATION_UNSETTLED = {SubIndication.try_later.value, SubIndication.revocation_out_of_bounds_no_poe.value}
@@ -219,12 +220,21 @@ async def _embedded_revinfo_settles(
     return status.trusted
 
 
+def names_revocation_source(cert: x509.Certificate) -> bool:
+    """The certificate says where its status is published (OCSP or CRL), or that it needs no check."""
+    no_check = any(ext["extn_id"].native == "ocsp_no_check" for ext in cert["tbs_certificate"]["extensions"])
+    return bool(cert.ocsp_urls or cert.crl_distribution_points) or no_check
+
+
 def _revocation(status: PdfSignatureStatus) -> tuple[RevocationStatus, datetime | None]:
     details = status.revocation_details  # the signer's or a CA's certificate
     if details is not None:
         return RevocationStatus.revoked, details.revocation_date
-    # hard-fail: a trusted path means the revocation status of every certificate in it was established as good
-    return (RevocationStatus.good if status.trusted else RevocationStatus.unknown), None
+    # hard-fail: a trusted path means every certificate in it that names an OCSP responder or CRL was found
+    # good there; a certificate that names none was never checked (pyHanko accepts it): ETSI says TRY_LATER
+    if status.trusted and names_revocation_source(status.signing_cert):
+        return RevocationStatus.good, None
+    return RevocationStatus.not_checked, None
 
 
 def _modification(status: PdfSignatureStatus) -> tuple[bool, str | None, bool]:
@@ -253,11 +263,15 @@ def _level(
     return Level.b_lta
 
 
-def _failed_signature(name: str, reason: str) -> SignatureVerification:
+def _failed_signature(
+    name: str,
+    reason: str,
+    verdict: Verdict = FORMAT_FAILED,
+) -> SignatureVerification:
     return SignatureVerification(
-        field_name=name,
-        indication=Indication.total_failed,
-        sub_indication=SubIndication.format_failure,
+        field_name=_plain(name),
+        indication=verdict.indication,
+        sub_indication=verdict.sub_indication,
         signer="",
         certificate=None,
         signing_time=None,
@@ -267,7 +281,7 @@ def _failed_signature(name: str, reason: str) -> SignatureVerification:
         intact=False,
         valid=False,
         trusted=False,
-        revocation=RevocationStatus.unknown,
+        revocation=RevocationStatus.not_checked,
         revocation_source=RevocationSource.none,
         revoked_at=None,
         online_fallback=False,
@@ -278,6 +292,23 @@ def _failed_signature(name: str, reason: str) -> SignatureVerification:
         modification_allowed=False,
         problem=reason,
     )
+
+
+def _plain(name: object) -> str:
+    """pyHanko's field names are string objects that still hold the (soon closed) reader: copy the text."""
+    return "".join(str(name))
+
+
+def _error_verdict(error: BaseException) -> Verdict:
+    """pyHanko's own ETSI sub-indication when it gives one; any other crash of one signature's check is
+    INDETERMINATE (GENERIC): the signature could be neither confirmed nor refuted."""
+    sub = getattr(error, "ades_subindication", None)
+    status = getattr(getattr(sub, "status", None), "name", None)
+    known = {s.value for s in SubIndication}
+    if sub is not None and sub.name in known and status in ("FAILED", "INDETERMINATE"):
+        indication = Indication.total_failed if status == "FAILED" else Indication.indeterminate
+        return Verdict(indication, SubIndication(sub.name))
+    return Verdict(Indication.indeterminate, SubIndication.generic)
 
 
 async def _verify_signature(
@@ -303,13 +334,14 @@ async def _verify_signature(
             revoked_at=revoked_at,
             best_signature_time=timestamp.time if timestamp is not None and timestamp.ok else now,
             revocation_known_good=revocation is RevocationStatus.good,
+            revocation_checked=revocation is not RevocationStatus.not_checked,
             timestamp_ok=timestamp.ok if timestamp is not None else None,
         )
     )
-    source = checked.source if revocation is not RevocationStatus.unknown else RevocationSource.none
+    source = checked.source if revocation is not RevocationStatus.not_checked else RevocationSource.none
     dss_settles = await _embedded_revinfo_settles(embedded, contexts, checked)
     return SignatureVerification(
-        field_name=str(embedded.field_name),
+        field_name=_plain(embedded.field_name),
         indication=verdict.indication,
         sub_indication=verdict.sub_indication,
         signer=certificate_info(status.signing_cert).display_name,
@@ -405,8 +437,10 @@ async def _verify_reader(
         elif embedded.sig_object_type != "/DocTimeStamp":
             try:
                 results.append(await _verify_signature(embedded, contexts, mode, document_timestamps, now))
-            except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as error:
-                results.append(_failed_signature(name, str(error)))
+            except Exception as error:  # one signature's crash is that signature's verdict, never the run's
+                log.info("signature %s could not be checked", _plain(name), exc_info=True)
+                reason = str(error) or type(error).__name__
+                results.append(_failed_signature(name, reason, _error_verdict(error)))
     return results, [info for _r, info in document_timestamps]
 
 
@@ -418,6 +452,19 @@ def _open_pdf(path: Path) -> BinaryIO:
     if path.stat().st_size <= IN_MEMORY_LIMIT:
         return io.BytesIO(path.read_bytes())
     return path.open("rb")
+
+
+def crashed_file(path: Path, error: BaseException, now: datetime | None = None) -> FileVerification:
+    """A file whose check crashed: INDETERMINATE (GENERIC) with the reason, so the rest of a run goes on."""
+    reason = str(error) or type(error).__name__
+    return FileVerification(
+        path=str(path),
+        indication=Indication.indeterminate,
+        sub_indication=SubIndication.generic,
+        signatures=(),
+        validation_time=now or datetime.now(UTC),
+        error=_("Không kiểm tra được tệp: {reason}").format(reason=reason),
+    )
 
 
 def verify_file(
@@ -451,6 +498,9 @@ def verify_file(
             validation_time=now,
             error=_("Không đọc được tệp PDF: {reason}").format(reason=reason),
         )
+    except Exception as error:  # anything else is this file's INDETERMINATE, never the whole run's
+        log.info("%s could not be checked", path, exc_info=True)
+        return crashed_file(path, error, now)
     verdict = worst(Verdict(s.indication, s.sub_indication) for s in signatures)
     return FileVerification(
         path=str(path),

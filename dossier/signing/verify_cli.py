@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,9 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from dossier.console import stderr_console
+from dossier.console import SafeConsole, printable, stderr_console
 from dossier.errors import ExitCode, InputFileError
 from dossier.i18n import _
+from dossier.render import json_text
 from dossier.signing.indication import Indication
 from dossier.signing.trust import load_trust_roots
 from dossier.signing.verify_result import FileVerification, RevocationMode, SignatureVerification
@@ -128,7 +128,7 @@ def _signature_row(name: str, sig: SignatureVerification) -> list[str | Text]:
 
 def _table_console() -> Console:
     """Wide enough for ten columns when printing to a file or a pipe (rich would assume 80)."""
-    console = Console(highlight=False, soft_wrap=False, markup=False)
+    console = SafeConsole(highlight=False, soft_wrap=False, markup=False)
     if not console.is_terminal:
         console.width = max(console.width, 160)
     return console
@@ -171,7 +171,9 @@ def _exit_code(results: Sequence[FileVerification]) -> ExitCode:
 def _report_unreadable(results: Sequence[FileVerification]) -> None:
     for result in results:
         if result.error:
-            stderr_console.print(Text(f"{result.path}: {result.error}", style="red"), soft_wrap=True)
+            stderr_console.print(
+                Text(printable(f"{result.path}: {result.error}"), style="red"), soft_wrap=True
+            )
 
 
 @click.command(help=VERIFY_HELP, epilog=EXIT_HELP)
@@ -196,7 +198,7 @@ def verify(
     code = _exit_code(results)
     if as_json:
         document = {"passed": code == ExitCode.ok, "files": [file_document(r) for r in results]}
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        click.echo(json_text(document))
     else:
         print_verifications(results)
     ctx.exit(int(code))
@@ -290,7 +292,7 @@ def audit(
     if html_report is not None:
         write_audit_html(result, html_report)
     if as_json:
-        click.echo(json.dumps(audit_document(result), ensure_ascii=False, indent=2))
+        click.echo(json_text(audit_document(result)))
     else:
         print_audit(result)
         if html_report is not None:

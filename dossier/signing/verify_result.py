@@ -26,9 +26,9 @@ class Level(StrEnum):
 
 
 class RevocationStatus(StrEnum):
-    good = "good"
+    good = "good"  # an OCSP answer or CRL said so
     revoked = "revoked"
-    unknown = "unknown"
+    not_checked = "not-checked"  # no OCSP/CRL could be had, or the certificate names no place to ask
 
 
 class RevocationSource(StrEnum):

@@ -250,14 +250,28 @@ def submit_document(result: SubmitResult) -> dict[str, Any]:
 
 @click.command(help=SYNC_HELP)
 @click.option("--due", "due_only", is_flag=True, help=_("Chỉ gửi hồ sơ đã đến giờ thử lại."))
+@click.option("--no-receipt", is_flag=True, help=_("Không in giấy tiếp nhận (Mẫu 01)."))
+@click.option(
+    "--officer-name",
+    default=lambda: os.environ.get("DOSSIER_OFFICER", ""),
+    help=_("Tên cán bộ in trên giấy tiếp nhận."),
+)
+@click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
 @ca_bundle_option
 @workspace_option
 @json_option
 @click.pass_context
 def sync(
-    ctx: click.Context, due_only: bool, ca_bundle: Path | None, workspace: Path | None, as_json: bool
+    ctx: click.Context,
+    due_only: bool,
+    no_receipt: bool,
+    officer_name: str,
+    profiles_dir: Path | None,
+    ca_bundle: Path | None,
+    workspace: Path | None,
+    as_json: bool,
 ) -> None:
-    from dossier.submit.sync import flush_outbox
+    from dossier.submit.sync import flush_outbox, print_receipts
 
     settings = load_portal_settings().with_overrides(ca_bundle=ca_bundle)
     space = resolve_workspace(workspace)
@@ -276,16 +290,30 @@ def sync(
                 items=items,
                 progress=tick,
             )
-    documents = [
-        {
-            "result": str(d.result),
-            "message": result_message(str(d.result)),
-            **item_document(d.item),
-            "error": d.error,
-            "error_code": d.error_code,
-        }
-        for d in report.deliveries
-    ]
+        receipts = {}
+        if not no_receipt:
+            receipts = print_receipts(
+                conn,
+                space,
+                report.deliveries,
+                actor=officer_actor(settings),
+                officer_name=officer_name.strip(),
+                profiles_dir=profiles_dir,
+            )
+    documents = []
+    for d in report.deliveries:
+        receipt = receipts.get(d.item.id)
+        documents.append(
+            {
+                "result": str(d.result),
+                "message": result_message(str(d.result)),
+                **item_document(d.item),
+                "error": d.error,
+                "error_code": d.error_code,
+                "receipt_pdf": str(receipt.path) if receipt and receipt.path else None,
+                "receipt_error": receipt.error if receipt else None,
+            }
+        )
     if as_json:
         print_json({"exit_code": int(report.exit_code), "items": documents})
     elif not quiet(ctx):
@@ -293,6 +321,12 @@ def sync(
             stdout_console.print(_("Hàng đợi trống: không có hồ sơ nào chờ gửi."))
         else:
             _print_items(_("Gửi hàng đợi"), documents)
+            for document in documents:
+                if document["receipt_pdf"] or document["receipt_error"]:
+                    stdout_console.print(
+                        _("Giấy tiếp nhận") + f" ({document.get('code') or '-'}): "
+                        f"{document['receipt_pdf'] or document['receipt_error']}"
+                    )
     ctx.exit(int(report.exit_code))
 
 

@@ -79,7 +79,7 @@ def test_embedded_validation_data_is_enough_offline(samples: SignedSet, roots: t
 def test_offline_without_embedded_data_cannot_settle_revocation(samples: SignedSet, roots: tuple) -> None:
     sig = only_signature(verify_file(samples.b_t, roots, revocation=RevocationMode.offline))
     assert (sig.indication, sig.sub_indication) == (Indication.indeterminate, SubIndication.try_later)
-    assert sig.revocation is RevocationStatus.unknown and sig.revocation_source is RevocationSource.none
+    assert sig.revocation is RevocationStatus.not_checked and sig.revocation_source is RevocationSource.none
     assert sig.intact and sig.valid and sig.level is Level.b_t
 
 

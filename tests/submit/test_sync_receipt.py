@@ -1,0 +1,53 @@
+"""`dossier sync` prints the Mẫu 01 receipt for what it delivers, as `submit` does (once per code)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+from dossier.submit.submit_cli import sync
+from tests.submit.conftest import TOKEN, PortalConfig, make_dossier
+from tests.submit.portal_fixture import start_portal
+from tests.submit.test_submit_portal import free_port, run_submit
+
+
+@pytest.fixture
+def token_env(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("DOSSIER_PORTAL_TOKEN", TOKEN)
+    return TOKEN
+
+
+def test_sync_prints_the_receipt_of_what_it_delivers(
+    tmp_path: Path, portal_config: PortalConfig, token_env: str
+) -> None:
+    folder = make_dossier(tmp_path / "hs-sync")
+    port = free_port()
+    assert run_submit(folder, f"http://127.0.0.1:{port}").exit_code == 75  # the portal is down: queued
+    assert not (folder / "giay-tiep-nhan.pdf").exists()
+    with start_portal(tmp_path, token=TOKEN, port=port):
+        flushed = CliRunner().invoke(sync, ["--json"])
+    assert flushed.exit_code == 0, flushed.output
+    item = json.loads(flushed.output)["items"][0]
+    assert item["result"] == "acknowledged"
+    receipt = folder / "giay-tiep-nhan.pdf"
+    assert item["receipt_pdf"] == str(receipt)
+    with pikepdf.open(receipt) as pdf:
+        assert len(pdf.pages) >= 1
+    notices = json.loads((folder / "notices.json").read_text(encoding="utf-8"))
+    assert [n["code"] for n in notices if n["kind"] == "receipt"] == [item["code"]]
+
+
+def test_sync_shows_the_receipt_in_its_table(
+    tmp_path: Path, portal_config: PortalConfig, token_env: str
+) -> None:
+    folder = make_dossier(tmp_path / "hs-sync-2")
+    port = free_port()
+    assert run_submit(folder, f"http://127.0.0.1:{port}").exit_code == 75
+    with start_portal(tmp_path, token=TOKEN, port=port):
+        flushed = CliRunner().invoke(sync, [], env={"COLUMNS": "200"})
+    assert flushed.exit_code == 0, flushed.output
+    assert str(folder / "giay-tiep-nhan.pdf") in flushed.stdout
