@@ -207,7 +207,37 @@ def _scan_into(
     t0 = time.monotonic()
     outcomes = _run_pages(jobs, options.jobs, progress)
     timings["pages"] = time.monotonic() - t0
+    return _write_into(options, staging, outcomes, failed, started, scan_time, timings)
 
+
+def write_scan_output(
+    options: ScanOptions,
+    outcomes: Sequence[PageOutcome],
+    failed: Sequence[FailedSource],
+    scan_time: datetime,
+    timings: dict[str, float],
+) -> ScanResult:
+    """Turn page outcomes computed elsewhere (`dossier batch`) into the output folder, as a scan does."""
+    started = time.monotonic() - sum(timings.values())
+    with _output_lock(options.out_dir):
+        staging = _prepare_output(options.out_dir)
+        try:
+            return _write_into(options, staging, outcomes, list(failed), started, scan_time, dict(timings))
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_into(
+    options: ScanOptions,
+    staging: Path,
+    outcomes: Sequence[PageOutcome],
+    failed: list[FailedSource],
+    started: float,
+    scan_time: datetime,
+    timings: dict[str, float],
+) -> ScanResult:
+    """Scan.pdf and manifest.json from the page outcomes, written in `staging`, then swapped into place."""
     bad_sources = {o.job.page.source.name: o.error for o in outcomes if o.error is not None}
     for name, error in bad_sources.items():
         failed.append(FailedSource(name, error.message, int(error.exit_code)))
@@ -236,7 +266,7 @@ def _scan_into(
     pdf_path = staging / PDF_NAME
     write_pdf([_page_spec(o) for o in pages], pdf_path, metadata)
     timings["write"] = time.monotonic() - t0
-    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(staging / ".work", ignore_errors=True)
 
     output = OutputFile(PDF_NAME, sha256_file(pdf_path), pdf_path.stat().st_size, len(pages))
     processed = tuple(o.processed for o in pages if o.processed)
