@@ -346,6 +346,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "supplement": "dossier.submit.supplement_cli:supplement",
     "result": "dossier.submit.result_cli:result",
     "portal": "dossier.submit.portal.portal_cli:portal",
+    "batch": "dossier.batch.batch_cli:batch",
 }
 cli.lazy_commands.update(LAZY_COMMANDS)
 
