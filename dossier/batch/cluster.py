@@ -19,15 +19,16 @@ WORKER_ENV = {"OMP_THREAD_LIMIT": "1", "OPENBLAS_NUM_THREADS": "1", "MALLOC_TRIM
 
 
 @contextlib.contextmanager
-def _sigint_shielded() -> Iterator[None]:
-    """Processes started in here (the cluster's event-loop thread and the worker processes it spawns,
-    including the ones the nanny restarts later) inherit a blocked SIGINT: Ctrl-C in the terminal reaches
-    the batch, which stops taking new pages, and not the workers, which finish the pages in flight."""
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+def _sigint_ignored() -> Iterator[None]:
+    """Worker processes started in here inherit an ignored SIGINT (so do their Tesseract children): Ctrl-C
+    in the terminal reaches the whole process group, and only the batch itself must act on it, by taking
+    no new pages while the workers finish the ones in flight. Workers the nanny restarts later get the
+    same from `IgnoreInterrupt`."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager
@@ -60,18 +61,22 @@ def open_client(scheduler: str | None, workers: int, quiet_logs: bool = True) ->
                     ) from exc
                 yield client
             return
-        with _sigint_shielded():
+        with _sigint_ignored():
             cluster = LocalCluster(
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
                 scheduler_port=0,
-                dashboard_address=None,
+                dashboard_address=None,  # no dashboard; its HTTP routes on a free port, not on 8787
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 silence_logs=level,
                 env=WORKER_ENV,
             )
         with contextlib.closing(cluster), Client(cluster, set_as_default=False) as client:
+            from dossier.batch.task import IgnoreInterrupt
+
+            client.register_plugin(IgnoreInterrupt(), name="dossier-ignore-sigint")
             yield client
 
 

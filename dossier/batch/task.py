@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 import tempfile
+import threading
 from pathlib import Path
+
+from distributed.diagnostics.plugin import WorkerPlugin
 
 from dossier.digitize.pages import PageJob, PageOutcome, process_page
 
@@ -31,3 +35,11 @@ def run_page(job: PageJob) -> PageOutcome:
     with tempfile.TemporaryDirectory(prefix="dossier-page-") as work:
         outcome = process_page(dataclasses.replace(job, work_dir=Path(work)))
     return dataclasses.replace(outcome, job=job)
+
+
+class IgnoreInterrupt(WorkerPlugin):
+    """On the embedded cluster's workers (restarted ones too): Ctrl-C is for the batch, not for them."""
+
+    def setup(self, worker: object) -> None:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
