@@ -109,6 +109,7 @@ class _Batch:
         self.profiles = _load_profiles(options)
         self.stop = False
         self.pages_processed = 0
+        self.workers = 0  # the most worker threads seen during the run
 
     def plan(self, items: list[discover.DossierSource], journal: Journal | None) -> list[_Planned]:
         """Skip what is done with the same bytes; list the pages of the rest (a bad dossier fails here)."""
@@ -155,7 +156,9 @@ class _Batch:
         completed = as_completed(loop=client.loop)  # type: ignore[attr-defined]
         exhausted = False
         while True:
-            limit = IN_FLIGHT_PER_SLOT * worker_slots(client) + 2
+            slots = worker_slots(client)
+            self.workers = max(self.workers, slots)
+            limit = IN_FLIGHT_PER_SLOT * slots + 2
             while not self.stop and not exhausted and len(in_flight) < limit:
                 try:
                     state, job = next(jobs)
@@ -346,7 +349,7 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
                 todo = batch.plan(items, journal)
                 with _stop_on_sigint(batch):
                     batch.run(todo, journal, client)
-                report = _report(batch, items, started, workers=worker_slots(client))
+                report = _report(batch, items, started, workers=max(batch.workers, worker_slots(client)))
                 write_report(dest, report)
             finally:
                 journal.close()

@@ -50,6 +50,11 @@ def env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO), "DOSSIER_LANG": "en"}
 
 
+def run_dossier(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "dossier", *map(str, args)]
+    return subprocess.run(command, env=env(), capture_output=True, text=True, timeout=timeout)
+
+
 def run_batch(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(batch_command(*args), env=env(), capture_output=True, text=True, timeout=timeout)
 
@@ -72,7 +77,8 @@ def journal_pages(dest: Path) -> int:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
             pages = db.execute("SELECT count(*) FROM pages").fetchone()[0]
-            done = db.execute("SELECT coalesce(sum(pages), 0) FROM dossiers WHERE state = 'done'").fetchone()[0]
+            done_sql = "SELECT coalesce(sum(pages), 0) FROM dossiers WHERE state = 'done'"
+            done = db.execute(done_sql).fetchone()[0]
             return pages + done
     except sqlite3.OperationalError:
         return 0

@@ -76,7 +76,7 @@ def test_kill_9_of_the_batch_then_rerun_gives_the_same_outputs(reference, tmp_pa
     assert not [p for p in dest.rglob(".*partial-*")]
 
 
-def test_ctrl_c_finishes_the_pages_in_flight_and_leaves_a_consistent_journal(reference, tmp_path: Path) -> None:
+def test_ctrl_c_finishes_pages_in_flight_and_leaves_a_consistent_journal(reference, tmp_path: Path) -> None:
     src, expected = reference
     dest = tmp_path / "dest"
     batch = start_batch(src, "--out", dest, "--jobs", "2", "--dpi", "100", "--json")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from tests.batch.conftest import (
     page_png,
     report,
     run_batch,
+    run_dossier,
     text_layer,
 )
 
@@ -39,11 +39,7 @@ def test_a_tree_is_digitized_reported_and_resumed_by_what_changed(tmp_path: Path
     assert (dest / "batch-journal.sqlite").stat().st_mode & 0o777 == 0o600
     # the same pipeline as `dossier scan`: same text layer, same manifest (times aside)
     scanned = tmp_path / "scanned"
-    scan = subprocess.run(
-        [*run_batch.__globals__["batch_command"]()[:3], "scan", str(src / "2019" / "hs 001"), "--out", str(scanned),
-         "--jobs", "2", "--dpi", "100"],
-        env=run_batch.__globals__["env"](), capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    scan = run_dossier("scan", src / "2019" / "hs 001", "--out", scanned, "--jobs", "2", "--dpi", "100")
     assert scan.returncode == 0, scan.stderr
     assert text_layer(scanned / "scan.pdf") == text_layer(dest / "2019" / "hs 001" / "scan.pdf")
     assert "Hòa Tiến" in " ".join(text_layer(dest / "Hồ sơ B" / "scan.pdf"))

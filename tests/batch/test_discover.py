@@ -63,7 +63,9 @@ def test_the_index_names_dossiers_with_id_procedure_and_title(tmp_path: Path) ->
     page_pdf(src / "a.pdf", 1)
     index = tmp_path / "index.csv"
     index.write_text(
-        "path,dossier_id,procedure,title\na.pdf,000.00.06.H56-190101-0001,1.001193,Khai sinh\nmissing.pdf,,,\n",
+        "path,dossier_id,procedure,title\n"
+        "a.pdf,000.00.06.H56-190101-0001,1.001193,Khai sinh\n"
+        "missing.pdf,,,\n",
         encoding="utf-8",
     )
     a, missing = discover.read_index(index, src.resolve())
