@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS dossiers (
     source TEXT PRIMARY KEY, sha256 TEXT NOT NULL, state TEXT NOT NULL, output TEXT NOT NULL,
     pages INTEGER NOT NULL DEFAULT 0, verdict TEXT, reason TEXT, failed_sources INTEGER NOT NULL DEFAULT 0,
-    seconds REAL NOT NULL DEFAULT 0, updated REAL NOT NULL);
+    processed INTEGER NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0, updated REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (
     source TEXT NOT NULL, sha256 TEXT NOT NULL, idx INTEGER NOT NULL, outcome BLOB NOT NULL,
     PRIMARY KEY (source, sha256, idx));
@@ -159,6 +159,7 @@ class Journal:
         verdict: str | None = None,
         reason: str | None = None,
         failed_sources: int = 0,
+        processed: int = 0,
         seconds: float = 0.0,
     ) -> None:
         """Done: the page rows are dropped (the output folder holds them now). Failed: kept for the rerun."""
@@ -166,8 +167,8 @@ class Journal:
         try:
             self.db.execute(
                 "UPDATE dossiers SET state = ?, pages = ?, verdict = ?, reason = ?, failed_sources = ?,"
-                " seconds = ?, updated = ? WHERE source = ?",
-                (state, pages, verdict, reason, failed_sources, seconds, time.time(), source),
+                " processed = ?, seconds = ?, updated = ? WHERE source = ?",
+                (state, pages, verdict, reason, failed_sources, processed, seconds, time.time(), source),
             )
             if state == "done":
                 self.db.execute("DELETE FROM pages WHERE source = ?", (source,))

@@ -265,6 +265,7 @@ class _Batch:
                 verdict=verdict,
                 reason=reason,
                 failed_sources=failed,
+                processed=len(outcomes) - len(state.errors),  # blank pages included
                 seconds=seconds,
             )
             outcome = Outcome.changed if plan.changed else Outcome.done

@@ -77,7 +77,7 @@ def journal_pages(dest: Path) -> int:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
             pages = db.execute("SELECT count(*) FROM pages").fetchone()[0]
-            done_sql = "SELECT coalesce(sum(pages), 0) FROM dossiers WHERE state = 'done'"
+            done_sql = "SELECT coalesce(sum(processed), 0) FROM dossiers WHERE state = 'done'"
             done = db.execute(done_sql).fetchone()[0]
             return pages + done
     except sqlite3.OperationalError:
