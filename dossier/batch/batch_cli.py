@@ -31,8 +31,9 @@ Ví dụ:
 
 BATCH_EXIT_HELP = _(
     """Mã thoát: 0 mọi hồ sơ xong hoặc đã xong từ trước; 11 có hồ sơ lỗi (xem batch-report.csv); 3 nguồn không
-có hoặc rỗng; 4 thiếu tesseract; 5 DEST nằm trong SRC, mã thủ tục sai; 9 DEST có nhật ký của nguồn khác hoặc
-một lô khác đang chạy trên DEST; 15 bộ lập lịch Dask không trả lời; 130 bị ngắt (Ctrl-C)."""
+có, không có hồ sơ nào, chỉ mục không đọc được; 4 thiếu tesseract hoặc Dask; 5 DEST nằm trong SRC, mã thủ tục
+sai, chỉ mục sai; 9 DEST không ghi được, có nhật ký của nguồn khác hoặc một lô khác đang chạy trên DEST; 15 bộ
+lập lịch Dask không trả lời; 130 bị ngắt (Ctrl-C)."""
 )
 
 

@@ -7,7 +7,7 @@ import logging
 import signal
 from collections.abc import Iterator
 
-from dossier.errors import ClusterUnavailableError
+from dossier.errors import ClusterUnavailableError, MissingDependencyError
 from dossier.i18n import _
 
 CONNECT_TIMEOUT = "8s"  # the operator hears about a dead scheduler address within 10 s
@@ -34,8 +34,13 @@ def _sigint_ignored() -> Iterator[None]:
 @contextlib.contextmanager
 def open_client(scheduler: str | None, workers: int, quiet_logs: bool = True) -> Iterator[object]:
     """A `distributed.Client`; raises ClusterUnavailableError, before anything is written, if it cannot."""
-    import dask
-    from distributed import Client, LocalCluster
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise MissingDependencyError(
+            _("`dossier batch` cần Dask distributed."), hint="pip install 'dossier[batch]'"
+        ) from exc
 
     level = logging.ERROR if quiet_logs else logging.WARNING
     for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker"):

@@ -24,7 +24,7 @@ from dossier.batch.report import BatchReport, ItemReport, Outcome, write_report
 from dossier.digitize import acquire
 from dossier.digitize.pages import PageJob, PageOutcome
 from dossier.digitize.pipeline import ScanOptions, write_scan_output
-from dossier.errors import DossierError, InputFileError
+from dossier.errors import DossierError, InputFileError, OutputError
 from dossier.fsutil import make_private_dir
 from dossier.i18n import _
 from dossier.models import ColourMode, FailedSource, RawPage
@@ -342,7 +342,11 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
         return _report(batch, items, started, workers=0)
     require_tesseract(options.language)
     with open_client(options.scheduler, options.jobs, options.quiet_logs) as client:
-        make_private_dir(dest)
+        try:
+            make_private_dir(dest)
+        except OSError as exc:
+            message = _("Không tạo được thư mục đầu ra ({reason}).").format(reason=exc.strerror or exc)
+            raise OutputError(message, path=options.dest) from exc
         with batch_lock(dest):
             check_foreign(dest, src)
             journal = Journal(dest, src)
