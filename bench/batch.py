@@ -107,21 +107,24 @@ def ppm(pages: int, seconds: float) -> float:
     return round(pages * 60 / seconds, 1) if seconds else 0.0
 
 
-def pool(out: Path, count: int, seed: int) -> list[Path]:
-    """Single-page 300-dpi images: the generated sample pages, multi-page TIFFs split into PNG frames."""
+def pool(out: Path, count: int, seed: int, dpi: int) -> list[Path]:
+    """Single-page PNGs at `dpi`: the generated 300-dpi sample pages (multi-page TIFFs split into frames),
+    resampled when `dpi` is lower."""
     samples = make_samples(out / "pool-src", count, seed)
     pages: list[Path] = []
+    folder = out / f"pool-{dpi}"
+    folder.mkdir()
     for name in samples.files:
         path = samples.out_dir / name
         with Image.open(path) as image:
-            frames = getattr(image, "n_frames", 1)
-            if frames == 1:
-                pages.append(path)
-                continue
-            for frame in range(frames):
+            for frame in range(getattr(image, "n_frames", 1)):
                 image.seek(frame)
-                single = out / "pool-src" / f"{path.stem}-{frame + 1}.png"
-                image.save(single, dpi=image.info.get("dpi", (300, 300)))
+                page = image.convert("RGB") if image.mode not in ("1", "L", "RGB") else image.copy()
+                if dpi != 300:
+                    size = (round(page.width * dpi / 300), round(page.height * dpi / 300))
+                    page = page.convert("L" if page.mode == "1" else page.mode).resize(size, Image.LANCZOS)
+                single = folder / f"{path.stem}-{frame + 1}.png"
+                page.save(single, dpi=(dpi, dpi))
                 pages.append(single)
     return pages
 
@@ -139,6 +142,10 @@ def make_tree(out: Path, sizes: tuple[int, ...], pages: list[Path]) -> tuple[Pat
     return tree, sum(sizes)
 
 
+def note(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
 def timed(
     args: list[str], sample: bool = False, **kwargs: object
 ) -> tuple[float, subprocess.CompletedProcess, Sampler]:
@@ -151,14 +158,32 @@ def timed(
     stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - started
     sampler.stop.set()
+    note(f"{Path(args[0]).name} {' '.join(args[1:3])}... exit {proc.returncode} in {seconds:.1f} s")
     return seconds, subprocess.CompletedProcess(args, proc.returncode, stdout, stderr), sampler
 
 
+DPI = {"value": 300}  # the tree's resolution; `dossier` renders the PDF pages at it
+
+
+def batch_args(tree: Path, dest: Path, jobs: int) -> list[str]:
+    dpi = str(DPI["value"])
+    return [
+        tool("dossier"),
+        "-q",
+        "batch",
+        str(tree),
+        "--out",
+        str(dest),
+        "--jobs",
+        str(jobs),
+        "--dpi",
+        dpi,
+        "--json",
+    ]
+
+
 def dossier_batch(tree: Path, dest: Path, jobs: int) -> tuple[float, dict, Sampler]:
-    seconds, done, sampler = timed(
-        [tool("dossier"), "-q", "batch", str(tree), "--out", str(dest), "--jobs", str(jobs), "--json"],
-        sample=True,
-    )
+    seconds, done, sampler = timed(batch_args(tree, dest, jobs), sample=True)
     if done.returncode not in (0, 11):
         raise SystemExit(f"dossier batch failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return seconds, json.loads(done.stdout), sampler
@@ -185,7 +210,7 @@ def scan_loop(tree: Path, dest: Path, jobs: int) -> float:
     dest.mkdir(parents=True, exist_ok=True)
     script = (
         'for f in "$1"/*/*.pdf; do n=$(basename "$f" .pdf); '
-        f'"{tool("dossier")}" -q scan "$f" --out "$2/$n" --jobs {jobs} || true; done'
+        f'"{tool("dossier")}" -q scan "$f" --out "$2/$n" --jobs {jobs} --dpi {DPI["value"]} || true; done'
     )
     seconds, _done, _sampler = timed(["bash", "-c", script, "loop", str(tree), str(dest)])
     return seconds
@@ -208,7 +233,7 @@ def journal_pages(dest: Path) -> int:
 
 def resume_after_kill(tree: Path, dest: Path, total: int, jobs: int) -> dict:
     """Kill -9 the batch (and its cluster) at half the pages, rerun, count what the rerun redid."""
-    command = [tool("dossier"), "-q", "batch", str(tree), "--out", str(dest), "--jobs", str(jobs), "--json"]
+    command = batch_args(tree, dest, jobs)
     started = time.perf_counter()
     proc = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -245,7 +270,7 @@ def page_costs(tree: Path, count: int = 6) -> dict:
     pages = probe_file(pdf, 1)[:count]
     seconds, sent, received = [], [], []
     for page in pages:
-        job = PageJob(page, Path("/tmp"), "vie", ColourMode.auto, 300)
+        job = PageJob(page, Path("/tmp"), "vie", ColourMode.auto, DPI["value"])
         t0 = time.perf_counter()
         outcome = run_page(job)
         seconds.append(time.perf_counter() - t0)
@@ -282,7 +307,11 @@ def memory_run(out: Path, count: int, jobs: int) -> dict:
         light.append(str(path))
     chosen = [light[i % len(light)] for i in range(count)]
     (tree / "dai.pdf").write_bytes(img2pdf.convert(chosen))
-    seconds, document, sampler = dossier_batch(tree, out / "memory-dest", jobs)
+    previous, DPI["value"] = DPI["value"], 300
+    try:
+        seconds, document, sampler = dossier_batch(tree, out / "memory-dest", jobs)
+    finally:
+        DPI["value"] = previous
     return {
         "pages": count,
         "seconds": round(seconds, 1),
@@ -322,12 +351,14 @@ def main() -> None:
         "--one-worker-dossiers", type=int, default=12, help="the 1-worker run's share of the tree"
     )
     parser.add_argument("--memory-pages", type=int, default=500)
+    parser.add_argument("--dpi", type=int, default=300, help="the tree's resolution (the memory PDF is 300)")
     args = parser.parse_args()
+    DPI["value"] = args.dpi
     out = OUT / ("small" if args.small else "full")
     subprocess.run(["rm", "-rf", str(out)], check=True)
     out.mkdir(parents=True)
     sizes = SMALL_SIZES if args.small else SIZES
-    pages = pool(out, 6 if args.small else POOL_PAGES, args.seed)
+    pages = pool(out, 6 if args.small else POOL_PAGES, args.seed, args.dpi)
     report: dict[str, object] = {
         "machine": machine().__dict__,
         "versions": {
