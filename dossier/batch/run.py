@@ -110,6 +110,7 @@ class _Batch:
         self.stop = False
         self.pages_processed = 0
         self.workers = 0  # the most worker threads seen during the run
+        self._open: dict[str, _Open] = {}
 
     def plan(self, items: list[discover.DossierSource], journal: Journal | None) -> list[_Planned]:
         """Skip what is done with the same bytes; list the pages of the rest (a bad dossier fails here)."""
@@ -176,13 +177,14 @@ class _Batch:
             self._page_finished(state, job, future, journal)
         for state in self._open.values():
             self._result(state.plan.item, Outcome.pending, reason=_("Lô bị dừng trước khi xong hồ sơ này."))
+        for plan in todo:  # never reached: Ctrl-C came first
+            if plan.item.rel not in self.results:
+                self._result(plan.item, Outcome.pending, reason=_("Lô bị dừng trước khi bắt đầu hồ sơ này."))
 
     def _jobs(self, todo: list[_Planned], journal: Journal) -> Iterator[tuple[_Open, PageJob]]:
-        self._open: dict[str, _Open] = {}
         for plan in todo:
             if self.stop:
-                self._result(plan.item, Outcome.pending, reason=_("Lô bị dừng trước khi bắt đầu hồ sơ này."))
-                continue
+                return
             item = plan.item
             try:
                 pages, failed = _probe(item)
@@ -315,6 +317,8 @@ def _stop_on_sigint(batch: _Batch) -> Iterator[None]:
     """Ctrl-C: take no new pages, let the ones in flight finish and their dossiers be written."""
 
     def handler(signum: int, frame: object) -> None:
+        if batch.stop:  # a second Ctrl-C: stop now (every finished page is already in the journal)
+            raise KeyboardInterrupt
         batch.stop = True
 
     previous = signal.signal(signal.SIGINT, handler)

@@ -120,3 +120,29 @@ def test_a_pdf_bomb_and_a_symlink_loop_fail_alone(tmp_path: Path) -> None:
     assert "bom.pdf" in reasons["bom.pdf"] and "bomb" in reasons["bom.pdf"]
     assert "loop" in reasons["a/loop"]
     assert not (tmp_path / "dest" / "bom").exists()
+
+
+def test_an_index_names_dossiers_with_their_procedure_and_the_checklist_comes_out(tmp_path: Path) -> None:
+    from tests.profiles.test_check import CONTINUATION, DECLARATION, page_images
+
+    src = tmp_path / "src"
+    (src / "khai sinh").mkdir(parents=True)
+    page_images(src / "khai sinh", [DECLARATION, CONTINUATION])
+    index = tmp_path / "danh-sach.csv"
+    index.write_text(
+        "path,dossier_id,procedure,title\nkhai sinh,000.00.06.H56-190101-0001,1.001193,Khai sinh 2019\n",
+        encoding="utf-8",
+    )
+    unknown = run_batch(src, "--out", tmp_path / "x", "--procedure", "9.999999")
+    assert unknown.returncode == ExitCode.config and not (tmp_path / "x").exists()
+    result = run_batch(src, "--index", index, "--out", tmp_path / "dest", "--jobs", "1", "--json")
+    assert result.returncode == ExitCode.ok, result.stderr
+    (item,) = json.loads(result.stdout)["items"]
+    manifest = json.loads((tmp_path / "dest" / "khai sinh" / "manifest.json").read_text(encoding="utf-8"))
+    assert item["verdict"] == manifest["checklist"]["verdict"]
+    assert {c["path"] for c in manifest["components"]} == {"TP01.pdf"}
+    assert (tmp_path / "dest" / "khai sinh" / "TP01.pdf").is_file()
+    import pikepdf
+
+    with pikepdf.open(tmp_path / "dest" / "khai sinh" / "scan.pdf") as pdf:
+        assert str(pdf.open_metadata().get("dc:title")) == "Khai sinh 2019"
