@@ -103,11 +103,18 @@ demo: install
 		--agency 000.00.06.H56 --officer mot-cua.mau
 	@pdftotext -l 1 $(DEMO_DIR)/da-ky/giay-tiep-nhan.pdf - | grep -v '^$$' | head -12
 
+BENCH_APT_PACKAGES := ghostscript pngquant parallel  # OCRmyPDF's helpers, GNU parallel for bench/batch.py
+
 bench: system-deps $(VENV)/.installed-bench venv
+	@if ! dpkg -s $(BENCH_APT_PACKAGES) >/dev/null 2>&1; then
+		$(SUDO) apt-get update -q
+		$(SUDO) apt-get install -y -q --no-install-recommends $(BENCH_APT_PACKAGES)
+	fi
 	$(BIN)/python bench/scan_vs_ocrmypdf.py
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/sign_vs_pyhanko.py
 	$(BIN)/python bench/submit.py
+	$(BIN)/python bench/batch.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) bench/out .pytest_cache

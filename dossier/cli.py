@@ -357,6 +357,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "result": "dossier.submit.result_cli:result",
     "portal": "dossier.submit.portal.portal_cli:portal",
     "doctor": "dossier.doctor_cli:doctor",
+    "batch": "dossier.batch.batch_cli:batch",
 }
 cli.lazy_commands.update(LAZY_COMMANDS)
 

@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     portal_rejected = 10
     partial = 11
     needs_review = 12
+    cluster_unavailable = 15
     portal_unavailable = 75
     interrupted = 130
 
@@ -64,6 +65,12 @@ class OutputError(DossierError):
     """The output folder cannot be created or written."""
 
     exit_code = ExitCode.output
+
+
+class ClusterUnavailableError(DossierError):
+    """The Dask scheduler `dossier batch` was pointed at did not answer, or has no workers."""
+
+    exit_code = ExitCode.cluster_unavailable
 
 
 class ConfigError(DossierError):

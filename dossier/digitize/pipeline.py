@@ -170,45 +170,71 @@ def scan_dossier(options: ScanOptions, progress: ProgressCallback | None = None)
     with _output_lock(target):
         staging, plan = _prepare_output(target, options.force)
         try:
-            result = _scan_into(options, target, staging, plan, started, scan_time, progress)
+            timings: dict[str, float] = {}
+            t0 = time.monotonic()
+            raw_pages, failed = _acquire(options)
+            timings["acquire"] = time.monotonic() - t0
+            if progress:
+                progress("acquired", len(raw_pages), len(raw_pages))
+            work = make_private_dir(staging / ".work")
+            jobs = [
+                PageJob(
+                    page=page,
+                    work_dir=work,
+                    language=options.language,
+                    colour=options.colour,
+                    default_dpi=options.dpi,
+                    jpeg_quality=options.jpeg_quality,
+                )
+                for page in raw_pages
+            ]
+            t0 = time.monotonic()
+            outcomes = _run_pages(jobs, options.jobs, progress)
+            timings["pages"] = time.monotonic() - t0
+            shutil.rmtree(work, ignore_errors=True)
+            result = _write_into(
+                options, target, staging, plan, outcomes, failed, started, scan_time, timings
+            )
             return replace(result, out_dir=options.out_dir)
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
 
 
-def _scan_into(
+def write_scan_output(
+    options: ScanOptions,
+    outcomes: Sequence[PageOutcome],
+    failed: Sequence[FailedSource],
+    scan_time: datetime,
+    timings: dict[str, float],
+) -> ScanResult:
+    """Turn page outcomes computed elsewhere (`dossier batch`) into the output folder, as a scan does."""
+    started = time.monotonic() - sum(timings.values())
+    target = resolve_output(options.out_dir)
+    with _output_lock(target):
+        staging, plan = _prepare_output(target, options.force)
+        try:
+            result = _write_into(
+                options, target, staging, plan, outcomes, list(failed), started, scan_time, dict(timings)
+            )
+            return replace(result, out_dir=options.out_dir)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_into(
     options: ScanOptions,
     target: Path,
     staging: Path,
     plan: RescanPlan,
+    outcomes: Sequence[PageOutcome],
+    failed: list[FailedSource],
     started: float,
     scan_time: datetime,
-    progress: ProgressCallback | None,
+    timings: dict[str, float],
 ) -> ScanResult:
-    timings: dict[str, float] = {}
-    t0 = time.monotonic()
-    raw_pages, failed = _acquire(options)
-    timings["acquire"] = time.monotonic() - t0
-    if progress:
-        progress("acquired", len(raw_pages), len(raw_pages))
-
-    work = make_private_dir(staging / ".work")
-    jobs = [
-        PageJob(
-            page=page,
-            work_dir=work,
-            language=options.language,
-            colour=options.colour,
-            default_dpi=options.dpi,
-            jpeg_quality=options.jpeg_quality,
-        )
-        for page in raw_pages
-    ]
-    t0 = time.monotonic()
-    outcomes = _run_pages(jobs, options.jobs, progress)
-    timings["pages"] = time.monotonic() - t0
-
+    """Scan.pdf and manifest.json from the page outcomes, written in `staging`, then swapped into place."""
     bad_sources = {o.job.page.source.name: o.error for o in outcomes if o.error is not None}
     for name, error in bad_sources.items():
         failed.append(FailedSource(name, error.message, int(error.exit_code)))
@@ -228,12 +254,11 @@ def _scan_into(
             _("Không có trang nào có nội dung (tất cả đều trắng)."), path=", ".join(sources) or None
         )
 
-    shutil.rmtree(work, ignore_errors=True)
-    result = write_scan_output(
+    result = write_folder_files(
         DossierFolder(staging), pages, blanks, failed, options, scan_time, timings, started
     )
-    for kept in plan.keep:  # the officers' records about the dossier outlive its pages
-        shutil.copy2(kept, staging / kept.name)
+    for record in plan.keep:  # the officers' records about the dossier outlive its pages
+        shutil.copy2(record, staging / record.name)
     try:
         replace_dir(staging, target)
     except OSError as exc:
@@ -243,7 +268,7 @@ def _scan_into(
     return result
 
 
-def write_scan_output(
+def write_folder_files(
     folder: DossierFolder,
     pages: Sequence[PageOutcome],
     blanks: Sequence[ProcessedPage],
