@@ -28,6 +28,7 @@ from dossier.errors import DossierError, InputFileError, OutputError
 from dossier.fsutil import make_private_dir
 from dossier.i18n import _
 from dossier.models import ColourMode, FailedSource, RawPage
+from dossier.store.folder import DossierFolder
 from dossier.tools import require_tesseract
 
 IN_FLIGHT_PER_SLOT = 2  # pages queued per worker thread: enough to hide the client's PDF writing
@@ -126,7 +127,7 @@ class _Batch:
                     record is not None
                     and record.sha256 == sha
                     and record.state == "done"
-                    and (self.dest / item.output / "manifest.json").is_file()
+                    and DossierFolder(self.dest / item.output).has_manifest()
                 ):
                     self._result(
                         item,
