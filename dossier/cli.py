@@ -346,6 +346,9 @@ LAZY_COMMANDS: dict[str, str] = {
     "supplement": "dossier.submit.supplement_cli:supplement",
     "result": "dossier.submit.result_cli:result",
     "portal": "dossier.submit.portal.portal_cli:portal",
+    "deadlines": "dossier.supervise.supervise_cli:deadlines_command",
+    "apologize": "dossier.supervise.supervise_cli:apologize_command",
+    "report": "dossier.supervise.supervise_cli:report_command",
 }
 cli.lazy_commands.update(LAZY_COMMANDS)
 

@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     portal_rejected = 10
     partial = 11
     needs_review = 12
+    refused_by_rule = 16
     portal_unavailable = 75
     interrupted = 130
 

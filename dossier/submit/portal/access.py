@@ -117,7 +117,9 @@ def load_credentials(path: Path) -> tuple[Credential, ...]:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(_("Tệp tài khoản cán bộ không đọc được: {reason}").format(reason=error), path) from error
+        raise ConfigError(
+            _("Tệp tài khoản cán bộ không đọc được: {reason}").format(reason=error), path
+        ) from error
     entries = document.get("credential", [])
     if not isinstance(entries, list) or set(document) - {"credential"}:
         raise ConfigError(_("Tệp tài khoản cán bộ chỉ gồm các mục [[credential]]."), path)
@@ -133,8 +135,10 @@ def load_credentials(path: Path) -> tuple[Credential, ...]:
         role = str(entry["role"])
         if role not in Role.__members__:
             raise ConfigError(
-                _("Mục [[credential]] thứ {n}: vai trò '{role}' không hợp lệ (officer, supervisor, "
-                  "sandbox_admin).").format(n=number, role=role),
+                _(
+                    "Mục [[credential]] thứ {n}: vai trò '{role}' không hợp lệ (officer, supervisor, "
+                    "sandbox_admin)."
+                ).format(n=number, role=role),
                 path,
             )
         digest = str(entry["token_sha256"]).lower()

@@ -245,7 +245,7 @@ class PortalApi:
         return JSONResponse(dossier_document(view))
 
     async def apology(self, request: Request) -> Response:
-        """The dossier's one apology with a new appointment; 409 `already_apologized` names the earlier one."""
+        """The dossier's one apology and new appointment; 409 `already_apologized` names the earlier one."""
         caller = await self.authorize(request, Action.apologize)
         reason, new_appointment = parse_apology(
             parse_json(await read_body(request, self.settings.max_json_bytes))

@@ -325,9 +325,7 @@ class PortalStore:
 
     # --- finalize, supplement, advance, result ------------------------------------------------------------
 
-    def finalize(
-        self, id_or_code: str, check_file: Callable[[str, Path], None] | None
-    ) -> DossierView:
+    def finalize(self, id_or_code: str, check_file: Callable[[str, Path], None] | None) -> DossierView:
         """Close the uploads: issue the code and appointment (status 2), or after a supplement resume at 4.
 
         `check_file(name, path)` raises an ApiError for a file the portal refuses (an unsigned PDF); it runs
@@ -556,7 +554,9 @@ class PortalStore:
         history = conn.execute(
             "SELECT status, at, note FROM portal_history WHERE dossier_id = ? ORDER BY id", (dossier_id,)
         ).fetchall()
-        apology = conn.execute("SELECT * FROM portal_apologies WHERE dossier_id = ?", (dossier_id,)).fetchone()
+        apology = conn.execute(
+            "SELECT * FROM portal_apologies WHERE dossier_id = ?", (dossier_id,)
+        ).fetchone()
         return view_from_rows(row, files, history, apology)
 
 

@@ -89,7 +89,8 @@ def _views(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[DossierVie
         ):
             files[f["dossier_id"]].append(f)
         for h in conn.execute(
-            f"SELECT dossier_id, status, at, note FROM portal_history WHERE dossier_id IN ({marks}) ORDER BY id",
+            f"SELECT dossier_id, status, at, note FROM portal_history WHERE dossier_id IN ({marks})"
+            " ORDER BY id",
             chunk,
         ):
             history[h["dossier_id"]].append(h)
@@ -127,9 +128,9 @@ def apologize(
             raise ApiError(
                 409,
                 "already_apologized",
-                _("Hồ sơ {code} đã có văn bản xin lỗi ngày {at} (hẹn lại {new}); chỉ được hẹn lại một lần.").format(
-                    code=view.code, at=view.apology.at, new=view.apology.new_appointment
-                ),
+                _(
+                    "Hồ sơ {code} đã có văn bản xin lỗi ngày {at} (hẹn lại {new}); chỉ được hẹn lại một lần."
+                ).format(code=view.code, at=view.apology.at, new=view.apology.new_appointment),
                 earlier={"at": view.apology.at, "new_appointment": view.apology.new_appointment},
             )
         now = datetime.fromisoformat(now_vietnam())
@@ -138,9 +139,9 @@ def apologize(
             raise ApiError(
                 409,
                 "not_overdue",
-                _("Hồ sơ {code} chưa quá hạn (hẹn trả {old}, trạng thái {status}): không cần xin lỗi.").format(
-                    code=view.code, old=view.appointment, status=int(view.status)
-                ),
+                _(
+                    "Hồ sơ {code} chưa quá hạn (hẹn trả {old}, trạng thái {status}): không cần xin lỗi."
+                ).format(code=view.code, old=view.appointment, status=int(view.status)),
             )
         if new <= old:
             raise ApiError(
@@ -151,7 +152,8 @@ def apologize(
                 ),
             )
         conn.execute(
-            """INSERT INTO portal_apologies (dossier_id, at, reason, old_appointment, new_appointment, account)
+            """INSERT INTO portal_apologies
+               (dossier_id, at, reason, old_appointment, new_appointment, account)
                VALUES (?, ?, ?, ?, ?, ?)""",
             (view.id, now.isoformat(), reason, view.appointment, new.isoformat(), account),
         )
@@ -219,12 +221,16 @@ def _import_one(store: PortalStore, conn: sqlite3.Connection, item: ImportedDoss
     )
     conn.executemany(
         "INSERT INTO portal_history (dossier_id, status, at, note) VALUES (?, ?, ?, ?)",
-        [(dossier_id, int(s), to_vietnam_time(at).isoformat(timespec="seconds"), n) for s, at, n in item.history],
+        [
+            (dossier_id, int(s), to_vietnam_time(at).isoformat(timespec="seconds"), n)
+            for s, at, n in item.history
+        ],
     )
     if item.apology is not None:
         at, reason, new = item.apology
         conn.execute(
-            """INSERT INTO portal_apologies (dossier_id, at, reason, old_appointment, new_appointment, account)
+            """INSERT INTO portal_apologies
+               (dossier_id, at, reason, old_appointment, new_appointment, account)
                VALUES (?, ?, ?, ?, ?, ?)""",
             (
                 dossier_id,

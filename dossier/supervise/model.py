@@ -1,0 +1,149 @@
+"""The report model: one dossier's facts read from its status history, the same from either source.
+
+Status codes (TrangThaiHoSo 1-10) and what they count as:
+
+* received: the dossier reached 2 (Được tiếp nhận); its reception time is `received_at` (NgayTiepNhan);
+  1 (Mới đăng ký) alone is not received;
+* resolved: the first entry with 9 (Đã xử lý xong) or, without a 9 before it, 10; its time is the resolution;
+* returned (result handed to the citizen): 10;
+* refused: 3 (Không được tiếp nhận); withdrawn 7 and stopped 8 close a dossier without a result;
+* open: the current status is 2, 4, 5 or 6;
+* a supplement request: an entry with 5 that follows an entry with another status (the portal also writes
+  a 5 when the citizen hands the papers in; that is not a new request).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+
+
+class Code(IntEnum):
+    registered = 1
+    accepted = 2
+    refused = 3
+    processing = 4
+    supplement_requested = 5
+    payment_requested = 6
+    withdrawn = 7
+    stopped = 8
+    resolved = 9
+    returned = 10
+
+
+RECEIVED = frozenset({Code.accepted})
+RESOLVED = frozenset({Code.resolved, Code.returned})
+RETURNED = frozenset({Code.returned})
+REFUSED = frozenset({Code.refused})
+CLOSED_WITHOUT_RESULT = frozenset({Code.refused, Code.withdrawn, Code.stopped})
+OPEN = frozenset({Code.accepted, Code.processing, Code.supplement_requested, Code.payment_requested})
+
+
+class Channel(IntEnum):
+    """KenhThucHien: 1 at the counter, 2 online, 3 by post."""
+
+    counter = 1
+    online = 2
+    post = 3
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    status: int
+    at: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Apology:
+    at: datetime
+    reason: str
+    new_appointment: datetime
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """One dossier as both sources give it (no personal data)."""
+
+    code: str
+    procedure_code: str
+    procedure_name: str
+    unit: str  # the receiving agency's code (mã định danh đơn vị)
+    officer: str  # the receiving officer's account
+    channel: int
+    received_at: datetime
+    appointment: datetime | None  # NgayHenTra as issued at reception: on time is measured against it
+    digitised: bool
+    signed: bool
+    history: tuple[StatusChange, ...]
+    apology: Apology | None
+
+    def status_at(self, moment: datetime) -> int | None:
+        """The status the dossier had at `moment` (None before its first entry)."""
+        current = None
+        for change in self.history:
+            if change.at > moment:
+                break
+            current = change.status
+        return current
+
+    @property
+    def status(self) -> int:
+        return self.history[-1].status if self.history else Code.registered
+
+    @property
+    def received(self) -> bool:
+        return any(c.status in RECEIVED for c in self.history)
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        return next((c.at for c in self.history if c.status in RESOLVED), None)
+
+    @property
+    def returned_at(self) -> datetime | None:
+        return next((c.at for c in self.history if c.status in RETURNED), None)
+
+    @property
+    def refused_at(self) -> datetime | None:
+        return next((c.at for c in self.history if c.status in REFUSED), None)
+
+    @property
+    def supplement_requests(self) -> tuple[datetime, ...]:
+        """When each supplement request was made (an entry with 5 after another status)."""
+        times = []
+        previous = None
+        for change in self.history:
+            if change.status == Code.supplement_requested and previous != Code.supplement_requested:
+                times.append(change.at)
+            previous = change.status
+        return tuple(times)
+
+    def open_at(self, moment: datetime) -> bool:
+        return self.status_at(moment) in OPEN
+
+    def overdue_at(self, moment: datetime) -> bool:
+        """Open at `moment` and past its original appointment (an apology's new date does not change this)."""
+        return self.appointment is not None and self.open_at(moment) and moment > self.appointment
+
+
+class Timeliness(IntEnum):
+    early = 1
+    on_time = 2
+    late = 3
+
+
+def timeliness(dossier: Dossier) -> Timeliness | None:
+    """Early, on time or late for a resolved dossier (None if not resolved); see README "On time".
+
+    late: resolved after the original appointment (to the second), or the dossier had an apology;
+    early: resolved on a calendar day (Vietnam time) before the appointment's day; on time: the rest.
+    """
+    resolved = dossier.resolved_at
+    if resolved is None or dossier.appointment is None:
+        return None
+    if dossier.apology is not None or resolved > dossier.appointment:
+        return Timeliness.late
+    if resolved.date() < dossier.appointment.date():
+        return Timeliness.early
+    return Timeliness.on_time
