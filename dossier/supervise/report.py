@@ -83,8 +83,9 @@ class Report:
 
 
 def make_period(selection: Filter, dossiers: tuple[Dossier, ...], now: datetime) -> Period:
-    first = min((d.received_at for d in dossiers), default=now)
-    start = datetime.combine(selection.start, time(0), VIETNAM_TZ) if selection.start else first
+    now = now.replace(microsecond=0)
+    first = min((d.received_at for d in dossiers), default=now).date()
+    start = datetime.combine(selection.start or first, time(0), VIETNAM_TZ)
     end = (
         datetime.combine(selection.end + timedelta(days=1), time(0), VIETNAM_TZ)
         if selection.end
