@@ -155,11 +155,14 @@ def _violations(report: Report) -> str:
 
 def _legend(report: Report) -> str:
     limits = report.thresholds["on_time_rate"]
+    steps = (
+        (Band.green, f"xanh ≥ {limits.green:g}%"),
+        (Band.yellow, f"vàng ≥ {limits.yellow:g}%"),
+        (Band.orange, f"cam ≥ {limits.orange:g}%"),
+        (Band.red, f"đỏ dưới {limits.orange:g}%"),
+    )
     parts = [
-        f'<span><span class="dot" style="background:{BAND_COLOURS[Band.green]}"></span>xanh ≥ {limits.green:g}%</span>',
-        f'<span><span class="dot" style="background:{BAND_COLOURS[Band.yellow]}"></span>vàng ≥ {limits.yellow:g}%</span>',
-        f'<span><span class="dot" style="background:{BAND_COLOURS[Band.orange]}"></span>cam ≥ {limits.orange:g}%</span>',
-        f'<span><span class="dot" style="background:{BAND_COLOURS[Band.red]}"></span>đỏ dưới {limits.orange:g}%</span>',
+        f'<span><span class="dot" style="background:{BAND_COLOURS[b]}"></span>{t}</span>' for b, t in steps
     ]
     return '<p class="legend muted">Tỉ lệ đúng hạn: ' + "".join(parts) + " (ngưỡng trong tệp cấu hình)</p>"
 
@@ -198,9 +201,9 @@ def render_dashboard(report: Report) -> str:
         _overdue(report),
         f"<h2>Vi phạm: yêu cầu bổ sung lần thứ hai ({len(report.violations)})</h2>",
         _violations(report),
-        '<p class="muted">Đúng hạn: hồ sơ có trạng thái 9 (hoặc 10) đầu tiên không muộn hơn ngày hẹn trả ghi '
-        "trên Giấy tiếp nhận và không có văn bản xin lỗi; trước hạn: giải quyết trước ngày hẹn. Ngưỡng màu là "
-        "quy ước của công cụ, cấu hình trong mục [supervise.thresholds].</p>",
+        '<p class="muted">Đúng hạn: hồ sơ có trạng thái 9 (hoặc 10) đầu tiên không muộn hơn ngày hẹn trả '
+        "ghi trên Giấy tiếp nhận và không có văn bản xin lỗi; trước hạn: giải quyết trước ngày hẹn. "
+        "Ngưỡng màu là quy ước của công cụ, cấu hình trong mục [supervise.thresholds].</p>",
     ]
     return (
         '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
