@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -278,14 +278,14 @@ def report_command(
 
 LABELS = {
     "received": _("Tiếp nhận"),
-    "received_counter": _("  tại quầy"),
-    "received_online": _("  trực tuyến"),
+    "received_counter": "  " + _("tại quầy"),
+    "received_online": "  " + _("trực tuyến"),
     "digitized_rate": _("Tỉ lệ số hóa (%)"),
     "signed_rate": _("Tỉ lệ ký số (%)"),
     "resolved": _("Đã giải quyết"),
-    "resolved_early": _("  trước hạn"),
-    "resolved_on_time": _("  đúng hạn"),
-    "resolved_late": _("  quá hạn"),
+    "resolved_early": "  " + _("trước hạn"),
+    "resolved_on_time": "  " + _("đúng hạn"),
+    "resolved_late": "  " + _("quá hạn"),
     "on_time_rate": _("Tỉ lệ đúng hạn (%)"),
     "overdue_open": _("Quá hạn còn tồn"),
     "overdue_open_rate": _("Tỉ lệ quá hạn trong hồ sơ tồn (%)"),
@@ -327,7 +327,11 @@ def render_report(report: Report, console: Console) -> None:
             "Báo cáo {start:%d/%m/%Y} – {end:%d/%m/%Y} (tính đến {as_of:%H:%M %d/%m/%Y}), "
             "nguồn {source}: {n} hồ sơ"
         ).format(
-            start=period.start, end=period.end, as_of=period.as_of, source=report.source, n=report.dossiers
+            start=period.start,
+            end=period.end - timedelta(seconds=1),
+            as_of=period.as_of,
+            source=report.source,
+            n=report.dossiers,
         )
     )
     summary = Table(title=_("Chỉ số chung"))

@@ -1,4 +1,4 @@
-"""Officer credentials at the sandbox portal: each has its agency and role; other agencies' dossiers are 403."""
+"""Officer credentials at the sandbox portal: each has its agency and role; other agencies get 403."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def app(tmp_path: Path) -> Iterator[TestClient]:
 
 
 def as_(who: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {TOKENS[who] if who in TOKENS else TOKEN}"}
+    return {"Authorization": f"Bearer {TOKENS.get(who, TOKEN)}"}
 
 
 def finalized_dossier(app: TestClient, who: str = "officer_a", agency: str = AGENCY_A) -> dict:
@@ -131,7 +131,8 @@ def test_credentials_file(tmp_path: Path) -> None:
     good = tmp_path / "officers.toml"
     digest = token_digest("t")
     good.write_text(
-        f'[[credential]]\naccount = "a"\nagency = "{AGENCY_A}"\nrole = "supervisor"\ntoken_sha256 = "{digest}"\n'
+        f'[[credential]]\naccount = "a"\nagency = "{AGENCY_A}"\nrole = "supervisor"\n'
+        f'token_sha256 = "{digest}"\n'
     )
     (credential,) = load_credentials(good)
     assert credential.role is Role.supervisor and credential.principal.agency == AGENCY_A
