@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -145,21 +146,12 @@ def deadlines_command(
         )
         return
     table = Table(title=_("Hồ sơ đang giải quyết theo hạn ({n})").format(n=len(items)))
-    for header in (
-        _("Mã hồ sơ"),
-        _("Đơn vị"),
-        _("Cán bộ"),
-        _("Thủ tục"),
-        _("Hẹn trả"),
-        _("Còn lại"),
-        _("Xin lỗi"),
-    ):
-        table.add_column(header)
+    for header in (_("Mã hồ sơ"), _("Cán bộ"), _("Thủ tục"), _("Hẹn trả"), _("Còn lại"), _("Xin lỗi")):
+        table.add_column(header, no_wrap=True)
     for item in items:
-        left = _("{d} ngày LV ({h} giờ)").format(d=item.working_days_left, h=item.hours_left)
+        left = _("{d} ngày LV ({h} giờ)").format(d=item.working_days_left, h=round(item.hours_left))
         table.add_row(
             item.code,
-            item.unit,
             item.officer,
             item.procedure_code,
             f"{item.appointment:%H:%M %d/%m/%Y}",
@@ -168,7 +160,12 @@ def deadlines_command(
             if item.new_appointment
             else _("chưa"),
         )
-    Console().print(table)
+    _console().print(table)
+
+
+def _console() -> Console:
+    """stdout; a pipe or file gets wide lines instead of codes cut at 80 columns."""
+    return Console() if sys.stdout.isatty() else Console(width=200)
 
 
 @click.command("apologize", help=APOLOGIZE_HELP)
@@ -271,7 +268,7 @@ def report_command(
             document["html"] = str(html)
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    render_report(report, Console())
+    render_report(report, _console())
     if html is not None:
         click.echo(_("Bảng điều khiển: {path}").format(path=html))
 
