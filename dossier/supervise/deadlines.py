@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from dossier.profiles.deadlines import WorkingCalendar
 from dossier.supervise.model import Dossier
-from dossier.supervise.report import Filter
+from dossier.supervise.report import Filter, counting_days
 
 
 class Window(StrEnum):
@@ -33,11 +34,11 @@ class DeadlineItem:
     new_appointment: datetime | None
 
 
-def working_days_left(calendar: WorkingCalendar, now: datetime, appointment: datetime) -> int:
+def working_days_left(between: Callable[[date, date], int], now: datetime, appointment: datetime) -> int:
     """Working days from today to the appointment's day (0: due today); negative once it has passed."""
     if appointment >= now:
-        return calendar.working_days_between(now.date(), appointment.date())
-    return -calendar.working_days_between(appointment.date(), now.date())
+        return between(now.date(), appointment.date())
+    return -between(appointment.date(), now.date())
 
 
 def deadlines(
@@ -49,11 +50,12 @@ def deadlines(
     within: int | None = None,
 ) -> tuple[DeadlineItem, ...]:
     items = []
+    between = counting_days(calendar)
     for dossier in dossiers:
         if not selection.keeps(dossier) or dossier.appointment is None or not dossier.open_at(now):
             continue
         overdue = now > dossier.appointment
-        days = working_days_left(calendar, now, dossier.appointment)
+        days = working_days_left(between, now, dossier.appointment)
         if window is Window.overdue and not overdue:
             continue
         if window is Window.within and (overdue or within is None or days > within):

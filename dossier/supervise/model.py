@@ -14,9 +14,24 @@ Status codes (TrangThaiHoSo 1-10) and what they count as:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import IntEnum
+from functools import cached_property
+from typing import NamedTuple
+
+from dossier.profiles.deadlines import VIETNAM_TZ, to_vietnam_time
+
+SEVEN_HOURS = timedelta(hours=7)
+
+
+def parse_moment(text: str) -> datetime:
+    """An ISO 8601 moment in Vietnam time, all sharing one tzinfo object (fast comparisons at 100,000)."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is not None and moment.utcoffset() == SEVEN_HOURS:
+        return moment.replace(tzinfo=VIETNAM_TZ)
+    return to_vietnam_time(moment)
 
 
 class Code(IntEnum):
@@ -48,8 +63,9 @@ class Channel(IntEnum):
     post = 3
 
 
-@dataclass(frozen=True)
-class StatusChange:
+class StatusChange(NamedTuple):
+    """One entry of the status history (a NamedTuple: immutable and typed, and cheap at 100,000 dossiers)."""
+
     status: int
     at: datetime
     note: str = ""
@@ -79,36 +95,36 @@ class Dossier:
     history: tuple[StatusChange, ...]
     apology: Apology | None
 
+    @cached_property
+    def _times(self) -> list[datetime]:
+        return [change.at for change in self.history]
+
     def status_at(self, moment: datetime) -> int | None:
         """The status the dossier had at `moment` (None before its first entry)."""
-        current = None
-        for change in self.history:
-            if change.at > moment:
-                break
-            current = change.status
-        return current
+        index = bisect_right(self._times, moment)
+        return self.history[index - 1].status if index else None
 
     @property
     def status(self) -> int:
         return self.history[-1].status if self.history else Code.registered
 
-    @property
+    @cached_property
     def received(self) -> bool:
         return any(c.status in RECEIVED for c in self.history)
 
-    @property
+    @cached_property
     def resolved_at(self) -> datetime | None:
         return next((c.at for c in self.history if c.status in RESOLVED), None)
 
-    @property
+    @cached_property
     def returned_at(self) -> datetime | None:
         return next((c.at for c in self.history if c.status in RETURNED), None)
 
-    @property
+    @cached_property
     def refused_at(self) -> datetime | None:
         return next((c.at for c in self.history if c.status in REFUSED), None)
 
-    @property
+    @cached_property
     def supplement_requests(self) -> tuple[datetime, ...]:
         """When each supplement request was made (an entry with 5 after another status)."""
         times = []

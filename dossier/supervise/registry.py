@@ -17,7 +17,7 @@ from dossier.errors import DossierError, ExitCode, InputFileError
 from dossier.i18n import _
 from dossier.store.db import DB_NAME, MIGRATIONS, Migration, in_write_transaction, open_db
 from dossier.submit.eventlog import append_event
-from dossier.supervise.model import Apology, Dossier, StatusChange
+from dossier.supervise.model import Apology, Dossier, StatusChange, parse_moment
 
 S001_SUPERVISION = Migration(
     "s001_supervision",
@@ -114,9 +114,9 @@ def read_dossiers(conn: sqlite3.Connection) -> tuple[Dossier, ...]:
     for code, status, at, note in conn.execute(
         "SELECT code, status, at, note FROM supervision_history ORDER BY code, id"
     ):
-        history.setdefault(code, []).append(StatusChange(status, datetime.fromisoformat(at), note))
+        history.setdefault(code, []).append(StatusChange(status, parse_moment(at), note))
     apologies = {
-        code: Apology(datetime.fromisoformat(at), reason, datetime.fromisoformat(new))
+        code: Apology(parse_moment(at), reason, parse_moment(new))
         for code, at, reason, new in conn.execute(
             "SELECT code, at, reason, new_appointment FROM supervision_apologies"
         )
@@ -133,15 +133,19 @@ def read_dossiers(conn: sqlite3.Connection) -> tuple[Dossier, ...]:
             unit=row[3],
             officer=row[4],
             channel=row[5],
-            received_at=datetime.fromisoformat(row[6]),
-            appointment=datetime.fromisoformat(row[7]) if row[7] else None,
+            received_at=parse_moment(row[6]),
+            appointment=parse_moment(row[7]) if row[7] else None,
             digitised=bool(row[8]),
             signed=bool(row[9]),
-            history=tuple(history.get(row[0], ())),
+            history=tuple(sorted(history.get(row[0], ()), key=_at)),
             apology=apologies.get(row[0]),
         )
         for row in rows
     )
+
+
+def _at(change: StatusChange) -> datetime:
+    return change.at
 
 
 def write_dossiers(conn: sqlite3.Connection, dossiers: Iterable[Dossier]) -> int:

@@ -3,9 +3,10 @@ on-time trend, the overdue list and the violations (second supplement requests),
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from dossier.errors import ConfigError
 from dossier.i18n import _
@@ -82,6 +83,16 @@ class Report:
     thresholds: Mapping[str, Thresholds]
 
 
+def counting_days(calendar: WorkingCalendar) -> Callable[[date, date], int]:
+    """`calendar.working_days_between` with each date's answer remembered (thousands of overdue dossiers)."""
+    is_working = cache(calendar.is_working_day)
+
+    def between(start: date, end: date) -> int:
+        return sum(1 for n in range(1, (end - start).days + 1) if is_working(start + timedelta(days=n)))
+
+    return between
+
+
 def make_period(selection: Filter, dossiers: tuple[Dossier, ...], now: datetime) -> Period:
     now = now.replace(microsecond=0)
     first = min((d.received_at for d in dossiers), default=now).date()
@@ -103,6 +114,7 @@ def build_report(
     source: str,
 ) -> Report:
     kept = tuple(d for d in dossiers if selection.keeps(d))
+    days_between = counting_days(calendar)
     period = make_period(selection, kept, now)
     groups = tally_all(kept, period)
     names = {d.procedure_code: d.procedure_name for d in kept}
@@ -122,7 +134,7 @@ def build_report(
                     d.officer,
                     d.procedure_code,
                     d.appointment,
-                    calendar.working_days_between(d.appointment.date(), period.as_of.date()),
+                    days_between(d.appointment.date(), period.as_of.date()),
                     d.apology.new_appointment if d.apology else None,
                 )
                 for d in kept

@@ -361,8 +361,11 @@ def _status_url(view: DossierView) -> str:
     return f"/v1/dossiers/{view.id}"
 
 
+STATUS_DOCUMENTS = {status: {"code": int(status), "name": status.label} for status in Status}
+
+
 def status_document(status: Status) -> dict[str, Any]:
-    return {"code": int(status), "name": status.label}
+    return dict(STATUS_DOCUMENTS[status])
 
 
 def file_document(state: FileState) -> dict[str, Any]:
@@ -398,7 +401,8 @@ def dossier_document(view: DossierView) -> dict[str, Any]:
             }
             for f in view.files
         ],
-        "history": [{"status": status_document(h.status), "at": h.at, "note": h.note} for h in view.history],
+        # the shared status objects are only read by the JSON encoder (a list page holds thousands)
+        "history": [{"status": STATUS_DOCUMENTS[h.status], "at": h.at, "note": h.note} for h in view.history],
         "agency_code": view.agency_code,
         "officer": view.officer,
         "channel": view.channel,

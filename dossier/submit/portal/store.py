@@ -560,6 +560,9 @@ class PortalStore:
         return view_from_rows(row, files, history, apology)
 
 
+_STATUSES = {int(status): status for status in Status}
+
+
 def view_from_rows(
     row: sqlite3.Row,
     files: list[sqlite3.Row],
@@ -576,7 +579,7 @@ def view_from_rows(
         received_at=row["received_at"],
         appointment=row["appointment"],
         files=tuple(_file_state(f) for f in files),
-        history=tuple(HistoryEntry(Status(h["status"]), h["at"], h["note"]) for h in history),
+        history=tuple(HistoryEntry(_STATUSES[h["status"]], h["at"], h["note"]) for h in history),
         open_for_upload=bool(row["open_for_upload"]),
         updated_at=row["updated_at"],
         agency_code=row["agency_code"],
