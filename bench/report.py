@@ -1,6 +1,6 @@
 """Benchmark: `dossier report` over 100,000 dossiers, from a registry and from the sandbox portal's paged API.
 
-    .venv/bin/python bench/report.py                  # 100,000 dossiers (targets: registry < 5 s, portal < 30 s)
+    .venv/bin/python bench/report.py                  # 100,000 dossiers (targets: < 5 s and < 30 s)
     .venv/bin/python bench/report.py --dossiers 5000  # a quick run
 
 The data is the seeded history generator (`dossier samples history`) at 100,000 dossiers over one month.
@@ -68,7 +68,8 @@ def sql_baseline(database: Path) -> tuple[float, dict]:
             "SELECT COUNT(DISTINCT code) FROM supervision_history WHERE status = 2 AND at >= '2026-10-01'"
         ).fetchone()[0]
         resolved = conn.execute(
-            "SELECT COUNT(DISTINCT code) FROM supervision_history WHERE status IN (9, 10) AND at >= '2026-10-01'"
+            "SELECT COUNT(DISTINCT code) FROM supervision_history"
+            " WHERE status IN (9, 10) AND at >= '2026-10-01'"
         ).fetchone()[0]
     return time.perf_counter() - started, {"received": received, "resolved": resolved}
 

@@ -9,7 +9,7 @@ the period (or now, if earlier).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
 from dossier.supervise.model import Channel, Dossier, Timeliness, timeliness
@@ -61,9 +61,9 @@ class Indicators:
 INDICATOR_NAMES = tuple(f.name for f in fields(Indicators))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Tally:
-    """Counters of one group while the dossiers are read (mutable, private to this module's loop)."""
+    """The counts of one group: the column sums of its dossiers' contributions."""
 
     received: int = 0
     counter: int = 0
@@ -127,76 +127,49 @@ class Period:
         return moment is not None and self.start <= moment < self.end
 
 
-@dataclass(frozen=True)
-class Contribution:
-    """What one dossier adds to the tallies of its groups; computed once per dossier."""
-
-    received: bool
-    channel: int
-    digitized: bool
-    signed: bool
-    timeliness: Timeliness | None
-    open: bool
-    overdue_open: bool
-    supplement_requests: int
-    second_request: bool
-    refused: bool
-    went_overdue: bool
-    apologized: bool
-    apology_in_period: bool
+_OPEN_CODES = frozenset({2, 4, 5, 6})
+TALLY_FIELDS = tuple(f.name for f in fields(Tally))
 
 
-def contribution(dossier: Dossier, period: Period) -> Contribution:
+def contribution(dossier: Dossier, period: Period) -> tuple[int, ...]:
+    """What one dossier adds to its groups' tallies, in `Tally`'s field order (summed column-wise later)."""
     received = dossier.received and period.holds(dossier.received_at)
-    resolved = period.holds(dossier.resolved_at)
+    kind = timeliness(dossier) if period.holds(dossier.resolved_at) else None
     requests = dossier.supplement_requests
     appointment = dossier.appointment
+    open_now = dossier.status_at(period.as_of) in _OPEN_CODES
     went_overdue = (
         appointment is not None
         and period.start <= appointment < min(period.end, period.as_of)
         and (dossier.resolved_at is None or dossier.resolved_at > appointment)
         and dossier.status_at(appointment) in _OPEN_CODES
     )
-    return Contribution(
-        received=received,
-        channel=dossier.channel,
-        digitized=received and dossier.digitised,
-        signed=received and dossier.signed,
-        timeliness=timeliness(dossier) if resolved else None,
-        open=dossier.open_at(period.as_of),
-        overdue_open=dossier.overdue_at(period.as_of),
-        supplement_requests=sum(1 for at in requests if period.holds(at)),
-        second_request=len(requests) >= 2 and period.holds(requests[1]),
-        refused=period.holds(dossier.refused_at),
-        went_overdue=went_overdue,
-        apologized=went_overdue and dossier.apology is not None,
-        apology_in_period=dossier.apology is not None and period.holds(dossier.apology.at),
-    )
+    apology = dossier.apology
+    return (
+        received,
+        received and dossier.channel == Channel.counter,
+        received and dossier.channel == Channel.online,
+        received and dossier.digitised,
+        received and dossier.signed,
+        kind is not None,
+        kind is Timeliness.early,
+        kind is Timeliness.on_time,
+        kind is Timeliness.late,
+        open_now,
+        open_now and appointment is not None and period.as_of > appointment,
+        sum(1 for at in requests if period.holds(at)),
+        len(requests) >= 2 and period.holds(requests[1]),
+        period.holds(dossier.refused_at),
+        went_overdue,
+        went_overdue and apology is not None,
+        apology is not None and period.holds(apology.at),
+    )  # type: ignore[return-value]
 
 
-_OPEN_CODES = frozenset({2, 4, 5, 6})
-
-
-def add(tally: Tally, part: Contribution) -> None:
-    if part.received:
-        tally.received += 1
-        tally.counter += part.channel == Channel.counter
-        tally.online += part.channel == Channel.online
-        tally.digitized += part.digitized
-        tally.signed += part.signed
-    if part.timeliness is not None:
-        tally.resolved += 1
-        tally.early += part.timeliness is Timeliness.early
-        tally.on_time += part.timeliness is Timeliness.on_time
-        tally.late += part.timeliness is Timeliness.late
-    tally.open += part.open
-    tally.overdue_open += part.overdue_open
-    tally.supplement_requests += part.supplement_requests
-    tally.second_requests += part.second_request
-    tally.refusals += part.refused
-    tally.went_overdue += part.went_overdue
-    tally.apologized_overdue += part.apologized
-    tally.apologies += part.apology_in_period
+def tally_of(rows: list[tuple[int, ...]]) -> Tally:
+    if not rows:
+        return Tally()
+    return Tally(*(int(sum(column)) for column in zip(*rows, strict=True)))
 
 
 @dataclass(frozen=True)
@@ -210,29 +183,36 @@ class WeekPoint:
         return None if self.resolved == 0 else round(100.0 * self.on_time / self.resolved, 1)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Groups:
-    total: Tally = field(default_factory=Tally)
-    units: dict[str, Tally] = field(default_factory=dict)
-    officers: dict[str, Tally] = field(default_factory=dict)
-    procedures: dict[str, Tally] = field(default_factory=dict)
-    weeks: dict[date, list[int]] = field(default_factory=dict)
+    total: Tally
+    units: dict[str, Tally]
+    officers: dict[str, Tally]
+    procedures: dict[str, Tally]
+    weeks: dict[date, list[int]]
 
 
 def tally_all(dossiers: Iterable[Dossier], period: Period) -> Groups:
-    groups = Groups()
+    rows: list[tuple[int, ...]] = []
+    units: dict[str, list[tuple[int, ...]]] = {}
+    officers: dict[str, list[tuple[int, ...]]] = {}
+    procedures: dict[str, list[tuple[int, ...]]] = {}
+    weeks: dict[date, list[int]] = {}
     for dossier in dossiers:
         part = contribution(dossier, period)
-        for tally in (
-            groups.total,
-            groups.units.setdefault(dossier.unit, Tally()),
-            groups.officers.setdefault(dossier.officer, Tally()),
-            groups.procedures.setdefault(dossier.procedure_code, Tally()),
-        ):
-            add(tally, part)
-        if part.timeliness is not None and dossier.resolved_at is not None:
+        rows.append(part)
+        units.setdefault(dossier.unit, []).append(part)
+        officers.setdefault(dossier.officer, []).append(part)
+        procedures.setdefault(dossier.procedure_code, []).append(part)
+        if part[5] and dossier.resolved_at is not None:  # resolved in the period
             day = dossier.resolved_at.date()
-            week = groups.weeks.setdefault(day - timedelta(days=day.weekday()), [0, 0])
+            week = weeks.setdefault(day - timedelta(days=day.weekday()), [0, 0])
             week[0] += 1
-            week[1] += part.timeliness is not Timeliness.late
-    return groups
+            week[1] += not part[8]  # not late
+    return Groups(
+        total=tally_of(rows),
+        units={key: tally_of(value) for key, value in units.items()},
+        officers={key: tally_of(value) for key, value in officers.items()},
+        procedures={key: tally_of(value) for key, value in procedures.items()},
+        weeks=weeks,
+    )

@@ -15,22 +15,19 @@ Status codes (TrangThaiHoSo 1-10) and what they count as:
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import IntEnum
-from functools import cached_property
 from typing import NamedTuple
 
-from dossier.profiles.deadlines import VIETNAM_TZ, to_vietnam_time
-
-SEVEN_HOURS = timedelta(hours=7)
+from dossier.profiles.deadlines import to_vietnam_time
 
 
 def parse_moment(text: str) -> datetime:
-    """An ISO 8601 moment in Vietnam time, all sharing one tzinfo object (fast comparisons at 100,000)."""
+    """An ISO 8601 moment in Vietnam time (+07:00); another offset is converted, none means Vietnam's."""
     moment = datetime.fromisoformat(text)
-    if moment.tzinfo is not None and moment.utcoffset() == SEVEN_HOURS:
-        return moment.replace(tzinfo=VIETNAM_TZ)
+    if text.endswith("+07:00"):
+        return moment  # already in Vietnam time: its .date() is the Vietnamese calendar day
     return to_vietnam_time(moment)
 
 
@@ -95,9 +92,40 @@ class Dossier:
     history: tuple[StatusChange, ...]
     apology: Apology | None
 
-    @cached_property
-    def _times(self) -> list[datetime]:
-        return [change.at for change in self.history]
+    # Derived once from the history when the dossier is built (every report reads them all).
+    _times: tuple[datetime, ...] = field(init=False, repr=False, compare=False)
+    received: bool = field(init=False, repr=False, compare=False)
+    resolved_at: datetime | None = field(init=False, repr=False, compare=False)
+    returned_at: datetime | None = field(init=False, repr=False, compare=False)
+    refused_at: datetime | None = field(init=False, repr=False, compare=False)
+    supplement_requests: tuple[datetime, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        received, resolved, returned, refused = False, None, None, None
+        requests = []
+        previous = None
+        for status, at, _note in self.history:
+            if status in RECEIVED:
+                received = True
+            elif status in RESOLVED and resolved is None:
+                resolved = at
+            if status in RETURNED and returned is None:
+                returned = at
+            elif status in REFUSED and refused is None:
+                refused = at
+            elif status == Code.supplement_requested and previous != Code.supplement_requested:
+                requests.append(at)  # a request: a 5 after another status (not the citizen's hand-in)
+            previous = status
+        facts = {
+            "_times": tuple(change.at for change in self.history),
+            "received": received,
+            "resolved_at": resolved,
+            "returned_at": returned,
+            "refused_at": refused,
+            "supplement_requests": tuple(requests),
+        }
+        for name, value in facts.items():
+            object.__setattr__(self, name, value)
 
     def status_at(self, moment: datetime) -> int | None:
         """The status the dossier had at `moment` (None before its first entry)."""
@@ -107,33 +135,6 @@ class Dossier:
     @property
     def status(self) -> int:
         return self.history[-1].status if self.history else Code.registered
-
-    @cached_property
-    def received(self) -> bool:
-        return any(c.status in RECEIVED for c in self.history)
-
-    @cached_property
-    def resolved_at(self) -> datetime | None:
-        return next((c.at for c in self.history if c.status in RESOLVED), None)
-
-    @cached_property
-    def returned_at(self) -> datetime | None:
-        return next((c.at for c in self.history if c.status in RETURNED), None)
-
-    @cached_property
-    def refused_at(self) -> datetime | None:
-        return next((c.at for c in self.history if c.status in REFUSED), None)
-
-    @cached_property
-    def supplement_requests(self) -> tuple[datetime, ...]:
-        """When each supplement request was made (an entry with 5 after another status)."""
-        times = []
-        previous = None
-        for change in self.history:
-            if change.status == Code.supplement_requested and previous != Code.supplement_requested:
-                times.append(change.at)
-            previous = change.status
-        return tuple(times)
 
     def open_at(self, moment: datetime) -> bool:
         return self.status_at(moment) in OPEN
