@@ -54,10 +54,7 @@ def parse_apology(document: dict[str, Any]) -> tuple[str, datetime]:
     reason = document.get("reason")
     if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
         raise invalid("reason", _("cần lý do chậm trễ, 1 đến {n} ký tự").format(n=MAX_REASON))
-    moment = parse_moment(document.get("new_appointment"))
-    if moment is None:
-        raise invalid("new_appointment", _("cần thời điểm ISO 8601 có múi giờ"))
-    return reason.strip(), moment
+    return reason.strip(), _when(document.get("new_appointment"), "new_appointment")
 
 
 def parse_import(document: dict[str, Any]) -> tuple[ImportedDossier, ...]:
@@ -74,6 +71,8 @@ def _imported(item: Any, prefix: str) -> ImportedDossier:
     if not isinstance(code, str) or not PROCEDURE_CODE.fullmatch(code):
         raise invalid(prefix + "procedure_code", _("mã thủ tục không hợp lệ"))
     name = item.get("procedure_name")
+    if name is not None and not isinstance(name, str):
+        raise invalid(prefix + "procedure_name", _("cần một chuỗi"))
     officer = item.get("officer")
     if not isinstance(officer, str) or not officer.strip() or len(officer) > 200:
         raise invalid(prefix + "officer", _("cần tài khoản cán bộ"))
@@ -93,15 +92,20 @@ def _imported(item: Any, prefix: str) -> ImportedDossier:
         if not isinstance(status, int) or isinstance(status, bool) or not 1 <= status <= 10:
             raise invalid(where + "status", _("cần số nguyên từ {low} đến {high}").format(low=1, high=10))
         note = entry.get("note", "")
-        entries.append((Status(status), _when(entry.get("at"), where + "at"), str(note)[:MAX_REASON]))
+        if not isinstance(note, str):
+            raise invalid(where + "note", _("cần một chuỗi"))
+        entries.append((Status(status), _when(entry.get("at"), where + "at"), note[:MAX_REASON]))
     apology = item.get("apology")
     parsed_apology = None
     if apology is not None:
         if not isinstance(apology, dict):
             raise invalid(prefix + "apology", _("cần một đối tượng"))
+        reason = apology.get("reason")
+        if not isinstance(reason, str):
+            raise invalid(prefix + "apology.reason", _("cần một chuỗi"))
         parsed_apology = (
             _when(apology.get("at"), prefix + "apology.at"),
-            str(apology.get("reason", ""))[:MAX_REASON],
+            reason[:MAX_REASON],
             _when(apology.get("new_appointment"), prefix + "apology.new_appointment"),
         )
     return ImportedDossier(
@@ -112,17 +116,24 @@ def _imported(item: Any, prefix: str) -> ImportedDossier:
         channel=channel,
         received_at=received,
         history=tuple(entries),
-        digitised=bool(item.get("digitised", False)),
-        signed=bool(item.get("signed", False)),
+        digitised=_flag(item, "digitised", prefix),
+        signed=_flag(item, "signed", prefix),
         apology=parsed_apology,
     )
 
 
 def _when(value: object, field: str) -> datetime:
     moment = parse_moment(value)
-    if moment is None:
+    if moment is None or not 2000 <= moment.year <= 2099:
         raise invalid(field, _("cần thời điểm ISO 8601 có múi giờ"))
     return moment
+
+
+def _flag(item: dict[str, Any], key: str, prefix: str) -> bool:
+    value = item.get(key, False)
+    if not isinstance(value, bool):
+        raise invalid(prefix + key, _("cần true hoặc false"))
+    return value
 
 
 def _agency(value: object, field: str) -> str:
