@@ -147,6 +147,8 @@ def main() -> None:
         f"{portal_s / raw_s:.1f}x | < 30 s: {'met' if portal_s < 30 else 'MISSED'} |",
         "",
         f"both sources give the same indicators: {same}",
+        f"load average (1, 5, 15 min) at the end: {', '.join(f'{v:.1f}' for v in os.getloadavg())} "
+        f"on {os.cpu_count()} cores (other jobs share this machine)",
         f"sqlite3 baseline counts: {sql_doc}; pages fetched: {raw_doc}",
     ]
     text = "\n".join(lines)

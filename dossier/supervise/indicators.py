@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
-from dossier.supervise.model import Channel, Dossier, Timeliness, timeliness
+from dossier.supervise.model import Dossier, Timeliness, timeliness
 from dossier.supervise.thresholds import Band, Thresholds
 
 
@@ -133,22 +133,25 @@ TALLY_FIELDS = tuple(f.name for f in fields(Tally))
 
 def contribution(dossier: Dossier, period: Period) -> tuple[int, ...]:
     """What one dossier adds to its groups' tallies, in `Tally`'s field order (summed column-wise later)."""
-    received = dossier.received and period.holds(dossier.received_at)
-    kind = timeliness(dossier) if period.holds(dossier.resolved_at) else None
+    start, end, as_of = period.start, period.end, period.as_of
+    received_at, resolved_at, refused_at = dossier.received_at, dossier.resolved_at, dossier.refused_at
+    received = dossier.received and start <= received_at < end
+    kind = timeliness(dossier) if resolved_at is not None and start <= resolved_at < end else None
     requests = dossier.supplement_requests
     appointment = dossier.appointment
-    open_now = dossier.status_at(period.as_of) in _OPEN_CODES
+    open_now = dossier.status_at(as_of) in _OPEN_CODES
     went_overdue = (
         appointment is not None
-        and period.start <= appointment < min(period.end, period.as_of)
-        and (dossier.resolved_at is None or dossier.resolved_at > appointment)
+        and start <= appointment < (end if end < as_of else as_of)
+        and (resolved_at is None or resolved_at > appointment)
         and dossier.status_at(appointment) in _OPEN_CODES
     )
     apology = dossier.apology
+    channel = dossier.channel
     return (
         received,
-        received and dossier.channel == Channel.counter,
-        received and dossier.channel == Channel.online,
+        received and channel == 1,
+        received and channel == 2,
         received and dossier.digitised,
         received and dossier.signed,
         kind is not None,
@@ -156,13 +159,13 @@ def contribution(dossier: Dossier, period: Period) -> tuple[int, ...]:
         kind is Timeliness.on_time,
         kind is Timeliness.late,
         open_now,
-        open_now and appointment is not None and period.as_of > appointment,
-        sum(1 for at in requests if period.holds(at)),
-        len(requests) >= 2 and period.holds(requests[1]),
-        period.holds(dossier.refused_at),
+        open_now and appointment is not None and as_of > appointment,
+        sum(1 for at in requests if start <= at < end) if requests else 0,
+        len(requests) >= 2 and start <= requests[1] < end,
+        refused_at is not None and start <= refused_at < end,
         went_overdue,
         went_overdue and apology is not None,
-        apology is not None and period.holds(apology.at),
+        apology is not None and start <= apology.at < end,
     )  # type: ignore[return-value]
 
 
@@ -185,6 +188,7 @@ class WeekPoint:
 
 @dataclass(frozen=True)
 class Groups:
+    rows: tuple[tuple[int, ...], ...]  # each dossier's contribution, in the order given
     total: Tally
     units: dict[str, Tally]
     officers: dict[str, Tally]
@@ -210,6 +214,7 @@ def tally_all(dossiers: Iterable[Dossier], period: Period) -> Groups:
             week[0] += 1
             week[1] += not part[8]  # not late
     return Groups(
+        rows=tuple(rows),
         total=tally_of(rows),
         units={key: tally_of(value) for key, value in units.items()},
         officers={key: tally_of(value) for key, value in officers.items()},

@@ -20,15 +20,18 @@ from datetime import datetime
 from enum import IntEnum
 from typing import NamedTuple
 
-from dossier.profiles.deadlines import to_vietnam_time
+from dossier.profiles.deadlines import VIETNAM_TZ, to_vietnam_time
 
 
 def parse_moment(text: str) -> datetime:
-    """An ISO 8601 moment in Vietnam time (+07:00); another offset is converted, none means Vietnam's."""
-    moment = datetime.fromisoformat(text)
+    """An ISO 8601 moment in Vietnam time; another offset is converted, none means Vietnam's.
+
+    Every moment shares the one VIETNAM_TZ object: comparing two datetimes with the same tzinfo object is a
+    plain field comparison, where different tzinfo objects cost two offset calls each time (100,000 dossiers).
+    """
     if text.endswith("+07:00"):
-        return moment  # already in Vietnam time: its .date() is the Vietnamese calendar day
-    return to_vietnam_time(moment)
+        return datetime.fromisoformat(text[:-6]).replace(tzinfo=VIETNAM_TZ)
+    return to_vietnam_time(datetime.fromisoformat(text))
 
 
 class Code(IntEnum):

@@ -112,7 +112,7 @@ def check_version(path: Path) -> None:
 def read_dossiers(conn: sqlite3.Connection) -> tuple[Dossier, ...]:
     history: dict[str, list[StatusChange]] = {}
     for code, status, at, note in conn.execute(
-        "SELECT code, status, at, note FROM supervision_history ORDER BY code, id"
+        "SELECT code, status, at, note FROM supervision_history ORDER BY code, at, id"
     ):
         history.setdefault(code, []).append(StatusChange(status, parse_moment(at), note))
     apologies = {
@@ -137,15 +137,11 @@ def read_dossiers(conn: sqlite3.Connection) -> tuple[Dossier, ...]:
             appointment=parse_moment(row[7]) if row[7] else None,
             digitised=bool(row[8]),
             signed=bool(row[9]),
-            history=tuple(sorted(history.get(row[0], ()), key=_at)),
+            history=tuple(history.get(row[0], ())),  # in time order by the query
             apology=apologies.get(row[0]),
         )
         for row in rows
     )
-
-
-def _at(change: StatusChange) -> datetime:
-    return change.at
 
 
 def write_dossiers(conn: sqlite3.Connection, dossiers: Iterable[Dossier]) -> int:

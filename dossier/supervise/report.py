@@ -11,9 +11,12 @@ from functools import cache
 from dossier.errors import ConfigError
 from dossier.i18n import _
 from dossier.profiles.deadlines import VIETNAM_TZ, WorkingCalendar
-from dossier.supervise.indicators import Indicators, Period, WeekPoint, tally_all
+from dossier.supervise.indicators import TALLY_FIELDS, Indicators, Period, WeekPoint, tally_all
 from dossier.supervise.model import Dossier
 from dossier.supervise.thresholds import Thresholds
+
+OVERDUE_OPEN = TALLY_FIELDS.index("overdue_open")
+SECOND_REQUEST = TALLY_FIELDS.index("second_requests")
 
 
 @dataclass(frozen=True)
@@ -137,16 +140,16 @@ def build_report(
                     days_between(d.appointment.date(), period.as_of.date()),
                     d.apology.new_appointment if d.apology else None,
                 )
-                for d in kept
-                if d.appointment is not None and d.overdue_at(period.as_of)
+                for d, part in zip(kept, groups.rows, strict=True)
+                if part[OVERDUE_OPEN] and d.appointment is not None
             ),
             key=lambda item: (item.appointment, item.code),
         )
     )
     violations = tuple(
         Violation(d.code, d.unit, d.officer, d.procedure_code, d.supplement_requests)
-        for d in kept
-        if len(d.supplement_requests) >= 2 and period.holds(d.supplement_requests[1])
+        for d, part in zip(kept, groups.rows, strict=True)
+        if part[SECOND_REQUEST]
     )
     weeks = tuple(WeekPoint(week, counts[0], counts[1]) for week, counts in sorted(groups.weeks.items()))
     return Report(
