@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-out
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd sane-utils poppler-utils qpdf \
-	fonts-liberation2 fonts-dejavu-core softhsm2 libnss3-tools python3-venv python3-dev
+	fonts-liberation2 fonts-dejavu-core softhsm2 libnss3-tools python3-venv python3-dev chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export DEBIAN_FRONTEND := noninteractive
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -102,6 +102,13 @@ demo: install
 		$(DEMO_DIR)/da-ky --portal $$(head -1 $(DEMO_DIR)/portal.url) --citizen-file $(DEMO_DIR)/cong-dan.json \
 		--agency 000.00.06.H56 --officer mot-cua.mau
 	@pdftotext -l 1 $(DEMO_DIR)/da-ky/giay-tiep-nhan.pdf - | grep -v '^$$' | head -12
+	@echo "== a supervisor's month: seeded history of one province in the sandbox portal, deadlines, report, dashboard"
+	export DOSSIER_PORTAL_TOKEN=$$DOSSIER_PORTAL_SERVER_TOKEN  # the server token is the sandbox admin
+	$(BIN)/dossier samples history --portal $$(head -1 $(DEMO_DIR)/portal.url) --count 600 --seed 7
+	$(BIN)/dossier deadlines --portal $$(head -1 $(DEMO_DIR)/portal.url) --overdue > $(DEMO_DIR)/qua-han.txt
+	@grep -c "H56-" $(DEMO_DIR)/qua-han.txt | sed 's/^/   overdue dossiers listed: /'
+	$(BIN)/dossier report --portal $$(head -1 $(DEMO_DIR)/portal.url) --html $(DEMO_DIR)/bang-dieu-khien.html
+	@echo "== dashboard: $(CURDIR)/$(DEMO_DIR)/bang-dieu-khien.html"
 
 BENCH_APT_PACKAGES := ghostscript pngquant parallel  # OCRmyPDF's helpers, GNU parallel for bench/batch.py
 
@@ -115,6 +122,7 @@ bench: system-deps $(VENV)/.installed-bench venv
 	$(BIN)/python bench/sign_vs_pyhanko.py
 	$(BIN)/python bench/submit.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) bench/out .pytest_cache

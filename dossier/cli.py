@@ -358,6 +358,9 @@ LAZY_COMMANDS: dict[str, str] = {
     "portal": "dossier.submit.portal.portal_cli:portal",
     "doctor": "dossier.doctor_cli:doctor",
     "batch": "dossier.batch.batch_cli:batch",
+    "deadlines": "dossier.supervise.supervise_cli:deadlines_command",
+    "apologize": "dossier.supervise.supervise_cli:apologize_command",
+    "report": "dossier.supervise.supervise_cli:report_command",
 }
 cli.lazy_commands.update(LAZY_COMMANDS)
 

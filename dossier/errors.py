@@ -23,6 +23,7 @@ class ExitCode(IntEnum):
     partial = 11
     needs_review = 12
     cluster_unavailable = 15
+    refused_by_rule = 16
     portal_unavailable = 75
     interrupted = 130
 

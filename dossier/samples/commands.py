@@ -126,3 +126,12 @@ def _add_pki_command() -> None:
 
 
 _add_pki_command()
+
+
+def _add_history_command() -> None:
+    from dossier.supervise.history_cli import history_command
+
+    samples.add_command(history_command)
+
+
+_add_history_command()

@@ -239,6 +239,45 @@ class RestPortalAdapter:
         response = self._send("GET", f"{API_PREFIX}/dossiers", params=params)
         return tuple(parse_dossier(item) for item in response.json().get("items", ()))
 
+    def list_page(
+        self, after: str | None = None, limit: int = 1000, agency: str | None = None
+    ) -> tuple[tuple[dict[str, Any], ...], str | None]:
+        """One page of the list API as the portal's JSON documents, and the cursor of the next page."""
+        params: dict[str, str] = {"limit": str(limit)}
+        if after is not None:
+            params["after"] = after
+        if agency is not None:
+            params["agency"] = agency
+        document = self._send("GET", f"{API_PREFIX}/dossiers", params=params).json()
+        return tuple(document.get("items", ())), document.get("next")
+
+    def sandbox_import(self, items: list[dict[str, Any]]) -> int:
+        """Sandbox only (admin token): dossiers with their whole past; how many the portal imported."""
+        body = json.dumps({"items": items}, ensure_ascii=False).encode("utf-8")
+        response = self._send(
+            "POST", f"{API_PREFIX}/sandbox/import", content=body, headers={"Content-Type": "application/json"}
+        )
+        return int(response.json()["imported"])
+
+    def dossier_document(self, id_or_code: str) -> dict[str, Any]:
+        """The portal's JSON document of one dossier (history, apology and all)."""
+        document: dict[str, Any] = self._send(
+            "GET", f"{API_PREFIX}/dossiers/{quote(id_or_code, safe='')}"
+        ).json()
+        return document
+
+    def apologize(self, id_or_code: str, reason: str, new_appointment: str) -> dict[str, Any]:
+        """The dossier's one apology (`POST .../apology`); the portal's dossier document."""
+        body = json.dumps({"reason": reason, "new_appointment": new_appointment}, ensure_ascii=False)
+        response = self._send(
+            "POST",
+            f"{API_PREFIX}/dossiers/{quote(id_or_code, safe='')}/apology",
+            content=body.encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+        )
+        document: dict[str, Any] = response.json()
+        return document
+
     # --- after the dossier is acknowledged: supplement and result ---
 
     def supplement(

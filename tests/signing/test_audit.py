@@ -109,7 +109,8 @@ def test_cli_audit_writes_json_and_html_and_fails(
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
     text = html_text(report)
     for entry in document["files"]:
-        assert entry["path"] in text
+        # named by the path relative to the audited folder (the JSON keeps the full path)
+        assert str(Path(entry["path"]).relative_to(mixed_folder)) in text
         assert entry["indication"] in text
     assert ODD_NAME in text and "&lt;1&gt; &amp; 2.pdf" in report.read_text(encoding="utf-8")
     assert "NO_SIGNATURE" in text and "HASH_FAILURE" in text and "NO_CERTIFICATE_CHAIN_FOUND" in text

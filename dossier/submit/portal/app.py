@@ -12,7 +12,7 @@ import hmac
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -29,12 +29,15 @@ from starlette.types import Receive, Scope, Send
 from dossier.i18n import _
 from dossier.profiles.deadlines import load_calendar
 from dossier.profiles.loader import load_catalogue
+from dossier.submit.portal.access import ADMIN, Action, Principal, find_credential
 from dossier.submit.portal.accesslog import AccessLog
 from dossier.submit.portal.faults import RAW_SEND_KEY, FaultInjector
 from dossier.submit.portal.model import ApiError, DossierView, FileState, Status
 from dossier.submit.portal.settings import PortalSettings
 from dossier.submit.portal.signatures import unsigned_reason
 from dossier.submit.portal.store import PortalStore
+from dossier.submit.portal.supervision import agency_of, apologize, import_dossiers, list_page
+from dossier.submit.portal.supervision_api import list_query, parse_apology, parse_import
 from dossier.submit.portal.validation import (
     DECIMAL,
     check_file_name,
@@ -43,8 +46,6 @@ from dossier.submit.portal.validation import (
     parse_advance,
     parse_create,
     parse_json,
-    parse_since_filter,
-    parse_status_filter,
     parse_supplement,
 )
 
@@ -70,7 +71,9 @@ def create_app(settings: PortalSettings) -> PortalApp:
         _route("/v1/dossiers/{ref}/supplement", POST=api.supplement),
         _route("/v1/dossiers/{ref}/result", GET=api.result),
         _route("/v1/dossiers/{ref}/result/{name:path}", GET=api.result_document),
+        _route("/v1/dossiers/{ref}/apology", POST=api.apology),
         _route("/v1/sandbox/dossiers/{ref}/advance", POST=api.advance),
+        _route("/v1/sandbox/import", POST=api.import_history),
     ]
     app = PortalApp(
         routes=routes,
@@ -143,10 +146,11 @@ class PortalApi:
     # --- dossiers -----------------------------------------------------------------------------------------
 
     async def create_dossier(self, request: Request) -> Response:
-        await self.authorize(request)
+        caller = await self.authorize(request, Action.file)
         key = idempotency_key(request.headers.get("idempotency-key"))
         document = parse_json(await read_body(request, self.settings.max_json_bytes))
         create = parse_create(document, self.settings.max_file_bytes)
+        caller.require_agency(create.officer.agency_code)
         view, created = await run_in_threadpool(self.store.create, create, key)
         return JSONResponse(
             dossier_document(view),
@@ -155,18 +159,26 @@ class PortalApi:
         )
 
     async def list_dossiers(self, request: Request) -> Response:
-        await self.authorize(request)
-        status, since = _list_filters(request)
-        views = await run_in_threadpool(self.store.list_dossiers, status, since)
-        return JSONResponse({"items": [dossier_document(view) for view in views]})
+        """Every dossier the caller may read, oldest first; with `limit`, one page and the `next` cursor."""
+        caller = await self.authorize(request, Action.read)
+        query = list_query(request)
+        if query.agency is not None:
+            caller.require_agency(query.agency)
+        elif caller.agency is not None:
+            query = replace(query, agency=caller.agency)
+        views, cursor = await run_in_threadpool(list_page, self.store, query)
+        document: dict[str, Any] = {"items": [dossier_document(view) for view in views]}
+        if query.limit is not None:
+            document["next"] = None if cursor is None else str(cursor)
+        return JSONResponse(document)
 
     async def get_dossier(self, request: Request) -> Response:
-        await self.authorize(request)
+        await self.authorize(request, Action.read)
         view = await run_in_threadpool(self.store.view, request.path_params["ref"])
         return JSONResponse(dossier_document(view))
 
     async def put_file(self, request: Request) -> Response:
-        await self.authorize(request)
+        await self.authorize(request, Action.file)
         name = check_file_name(request.path_params["name"])
         span = content_range(request.headers.get("content-range"))
         if span.length > self.settings.max_chunk_bytes:
@@ -189,26 +201,26 @@ class PortalApi:
         return JSONResponse(file_document(outcome.file))
 
     async def get_file(self, request: Request) -> Response:
-        await self.authorize(request)
+        await self.authorize(request, Action.read)
         name = check_file_name(request.path_params["name"])
         state = await run_in_threadpool(self.store.file_state, request.path_params["ref"], name)
         return JSONResponse(file_document(state))
 
     async def finalize(self, request: Request) -> Response:
-        await self.authorize(request)
+        await self.authorize(request, Action.file)
         check = _check_signed if self.settings.require_signatures else None
         view = await run_in_threadpool(self.store.finalize, request.path_params["ref"], check)
         return JSONResponse(dossier_document(view))
 
     async def supplement(self, request: Request) -> Response:
-        await self.authorize(request)
+        await self.authorize(request, Action.file)
         document = parse_json(await read_body(request, self.settings.max_json_bytes))
         supplement = parse_supplement(document, self.settings.max_file_bytes)
         view = await run_in_threadpool(self.store.supplement, request.path_params["ref"], supplement)
         return JSONResponse(dossier_document(view))
 
     async def result(self, request: Request) -> Response:
-        await self.authorize(request)
+        await self.authorize(request, Action.read)
         view, documents = await run_in_threadpool(self.store.result, request.path_params["ref"])
         base = _status_url(view)
         return JSONResponse(
@@ -221,30 +233,63 @@ class PortalApi:
         )
 
     async def result_document(self, request: Request) -> Response:
-        await self.authorize(request)
+        await self.authorize(request, Action.read)
         name = request.path_params["name"]
         path = await run_in_threadpool(self.store.result_path, request.path_params["ref"], name)
         return FileResponse(path, media_type="application/pdf", filename=name)
 
     async def advance(self, request: Request) -> Response:
-        await self.authorize(request)
+        await self.authorize(request, Action.move)
         target, note = parse_advance(parse_json(await read_body(request, self.settings.max_json_bytes)))
         view = await run_in_threadpool(self.store.advance, request.path_params["ref"], target, note)
         return JSONResponse(dossier_document(view))
 
+    async def apology(self, request: Request) -> Response:
+        """The dossier's one apology and new appointment; 409 `already_apologized` names the earlier one."""
+        caller = await self.authorize(request, Action.apologize)
+        reason, new_appointment = parse_apology(
+            parse_json(await read_body(request, self.settings.max_json_bytes))
+        )
+        ref = request.path_params["ref"]
+        view = await run_in_threadpool(apologize, self.store, ref, reason, new_appointment, caller.account)
+        return JSONResponse(dossier_document(view), status_code=201)
+
+    async def import_history(self, request: Request) -> Response:
+        """Sandbox admin only: dossiers with their whole past (demo data, benchmarks)."""
+        await self.authorize(request, Action.admin)
+        items = parse_import(parse_json(await read_body(request, self.settings.max_import_bytes)))
+        count = await run_in_threadpool(import_dossiers, self.store, items)
+        return JSONResponse({"imported": count}, status_code=201)
+
     # --- auth ---------------------------------------------------------------------------------------------
 
-    async def authorize(self, request: Request) -> None:
-        """The static sandbox token or an unexpired token from /v1/oauth/token; anything else is 401."""
+    async def authorize(self, request: Request, action: Action) -> Principal:
+        """Who calls (401 if nobody known) and whether the role and agency allow this request (403).
+
+        The static sandbox token and OAuth client tokens are sandbox admins; an officer credential from the
+        credentials file carries its own agency and role. A request naming a dossier (`ref`) is checked
+        against that dossier's agency.
+        """
+        caller = await self._caller(request)
+        caller.require(action)
+        ref = request.path_params.get("ref")
+        if ref is not None and caller.agency is not None:
+            caller.require_agency(await run_in_threadpool(agency_of, self.store, ref))
+        return caller
+
+    async def _caller(self, request: Request) -> Principal:
         scheme, _space, token = request.headers.get("authorization", "").partition(" ")
         token = token.strip()
         if scheme.lower() == "bearer" and token:
             static = self.settings.token
             if static and hmac.compare_digest(token.encode(), static.encode()):
-                return
+                return ADMIN
+            credential = find_credential(self.settings.credentials, token)
+            if credential is not None:
+                return credential.principal
             expires_at = await run_in_threadpool(self.store.token_expiry, _token_hash(token))
             if expires_at is not None and expires_at > time.time():
-                return
+                return ADMIN
         raise ApiError(401, "unauthorized", _("Thiếu hoặc sai mã truy cập (Authorization: Bearer ...)."))
 
 
@@ -295,11 +340,6 @@ def _check_signed(name: str, path: Path) -> None:
         )
 
 
-def _list_filters(request: Request) -> tuple[Status | None, datetime | None]:
-    params = request.query_params
-    return parse_status_filter(params.get("status")), parse_since_filter(params.get("since"))
-
-
 def _basic_client(request: Request) -> tuple[str, str] | None:
     scheme, _space, value = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "basic":
@@ -321,8 +361,11 @@ def _status_url(view: DossierView) -> str:
     return f"/v1/dossiers/{view.id}"
 
 
+STATUS_DOCUMENTS = {status: {"code": int(status), "name": status.label} for status in Status}
+
+
 def status_document(status: Status) -> dict[str, Any]:
-    return {"code": int(status), "name": status.label}
+    return dict(STATUS_DOCUMENTS[status])
 
 
 def file_document(state: FileState) -> dict[str, Any]:
@@ -358,7 +401,22 @@ def dossier_document(view: DossierView) -> dict[str, Any]:
             }
             for f in view.files
         ],
-        "history": [{"status": status_document(h.status), "at": h.at, "note": h.note} for h in view.history],
+        # the shared status objects are only read by the JSON encoder (a list page holds thousands)
+        "history": [{"status": STATUS_DOCUMENTS[h.status], "at": h.at, "note": h.note} for h in view.history],
+        "agency_code": view.agency_code,
+        "officer": view.officer,
+        "channel": view.channel,
+        "procedure_name": view.procedure_name,
+        "digitised": view.digitised,
+        "signed": view.signed,
+        "apology": None
+        if view.apology is None
+        else {
+            "at": view.apology.at,
+            "reason": view.apology.reason,
+            "old_appointment": view.apology.old_appointment,
+            "new_appointment": view.apology.new_appointment,
+        },
     }
 
 

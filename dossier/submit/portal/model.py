@@ -149,8 +149,19 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class ApologyRecord:
+    """The one apology with a new appointment a dossier may get (Văn bản xin lỗi và đề nghị gia hạn)."""
+
+    at: str
+    reason: str
+    old_appointment: str | None
+    new_appointment: str
+    account: str
+
+
+@dataclass(frozen=True)
 class DossierView:
-    """A dossier as the API shows it: no personal data."""
+    """A dossier as the API shows it: no personal data (the officer's account is not the citizen's)."""
 
     id: str
     idempotency_key: str
@@ -163,6 +174,13 @@ class DossierView:
     history: tuple[HistoryEntry, ...]
     open_for_upload: bool  # before finalize, and again while a supplement is uploaded
     updated_at: str
+    agency_code: str = ""
+    officer: str = ""
+    channel: int = 0
+    procedure_name: str | None = None
+    digitised: bool = False  # any file declared DuocSoHoa
+    signed: bool = False  # finalized with every file's signature checked
+    apology: ApologyRecord | None = None
 
 
 @dataclass(frozen=True)

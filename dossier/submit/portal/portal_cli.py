@@ -103,6 +103,13 @@ def portal() -> None:
     help=_("Dung lượng tối đa của một tệp (MB)."),
 )
 @click.option("--no-require-signatures", is_flag=True, help=_("Không bắt buộc tệp PDF phải có chữ ký số."))
+@click.option(
+    "--credentials",
+    "credentials_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help=_("Tệp TOML tài khoản cán bộ (đơn vị, vai trò, SHA-256 của mã truy cập)."),
+)
 def serve_command(
     host: str,
     port: int,
@@ -116,15 +123,19 @@ def serve_command(
     fault_seed: int | None,
     max_file_mb: int,
     no_require_signatures: bool,
+    credentials_file: Path | None,
 ) -> None:
     require_extra("portal")
     from dossier.store.db import dossier_home
+    from dossier.submit.portal.access import load_credentials
+
+    credentials = load_credentials(credentials_file) if credentials_file is not None else ()
     from dossier.submit.portal.serve import serve
 
     client_secret = os.environ.get(CLIENT_SECRET_ENV, "").strip() or None
     if client_id and not client_secret:
         raise ConfigError(_("Có --client-id nhưng thiếu khóa bí mật trong DOSSIER_PORTAL_CLIENT_SECRET."))
-    if not (token or client_id):
+    if not (token or client_id or credentials):
         raise ConfigError(
             _("Cổng cần một mã truy cập: đặt DOSSIER_PORTAL_SERVER_TOKEN (hoặc --token) hoặc --client-id."),
         )
@@ -135,6 +146,7 @@ def serve_command(
         client_secret=client_secret,
         max_file_bytes=max_file_mb * MEBIBYTE,
         require_signatures=not no_require_signatures,
+        credentials=credentials,
         faults=FaultSettings(
             fail_rate=fail_rate,
             latency_ms=latency_ms,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dossier.submit.portal.access import Credential
+
 MEBIBYTE = 1 << 20
 TOKEN_ENV = "DOSSIER_PORTAL_SERVER_TOKEN"
 CLIENT_SECRET_ENV = "DOSSIER_PORTAL_CLIENT_SECRET"
@@ -45,13 +47,15 @@ class PortalSettings:
     max_file_bytes: int = 50 * MEBIBYTE
     max_chunk_bytes: int = 16 * MEBIBYTE
     max_json_bytes: int = 1 * MEBIBYTE
+    max_import_bytes: int = 16 * MEBIBYTE
+    credentials: tuple[Credential, ...] = ()  # officer credentials with their agency and role
     require_signatures: bool = True
     faults: FaultSettings = FaultSettings()
     profiles_dir: Path | None = None  # a province's procedure profiles (default: $DOSSIER_PROFILES_DIR)
     calendar_dir: Path | None = None  # a province's calendar files (default: $DOSSIER_CALENDAR_DIR)
 
     def __post_init__(self) -> None:
-        if not self.token and not (self.client_id and self.client_secret):
+        if not self.token and not (self.client_id and self.client_secret) and not self.credentials:
             raise ValueError("the portal needs a token or an OAuth client id and secret")
         if self.max_file_bytes < 1 or self.max_chunk_bytes < 1 or self.max_json_bytes < 1:
             raise ValueError("size limits must be positive")

@@ -29,6 +29,7 @@ from dossier.submit.portal.model import (
     ALLOWED_ADVANCES,
     RESULT_STATUSES,
     ApiError,
+    ApologyRecord,
     ChunkOutcome,
     ContentRange,
     CreateRequest,
@@ -104,7 +105,24 @@ M002_PORTAL = Migration(
         )""",
     ),
 )
-PORTAL_MIGRATIONS: tuple[Migration, ...] = (M001_CODES, M002_PORTAL)
+M003_SUPERVISION = Migration(
+    "m003_portal_supervision",
+    (
+        "ALTER TABLE portal_dossiers ADD COLUMN signed INTEGER NOT NULL DEFAULT 0",
+        # The once-only rule of the apology: the primary key refuses a second one, whatever the race.
+        """CREATE TABLE portal_apologies (
+            dossier_id TEXT PRIMARY KEY REFERENCES portal_dossiers (id),
+            at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            old_appointment TEXT,
+            new_appointment TEXT NOT NULL,
+            account TEXT NOT NULL
+        )""",
+        "CREATE INDEX portal_history_dossier ON portal_history (dossier_id, id)",
+        "CREATE INDEX portal_dossiers_agency ON portal_dossiers (agency_code)",
+    ),
+)
+PORTAL_MIGRATIONS: tuple[Migration, ...] = (M001_CODES, M002_PORTAL, M003_SUPERVISION)
 
 # Every history note is portal data (like the status names), so it stays Vietnamese.
 NOTE_REGISTERED = "Đăng ký hồ sơ trực tuyến"
@@ -323,9 +341,12 @@ class PortalStore:
         if check_file is not None:
             for file in current.files:
                 check_file(file.name, self.file_path(current.id, file.name))
-        return self.write(lambda conn: self._finalize(conn, current.id, working_days))  # type: ignore[return-value]
+        signed = check_file is not None
+        return self.write(lambda conn: self._finalize(conn, current.id, working_days, signed))  # type: ignore[return-value]
 
-    def _finalize(self, conn: sqlite3.Connection, dossier_id: str, working_days: int) -> DossierView:
+    def _finalize(
+        self, conn: sqlite3.Connection, dossier_id: str, working_days: int, signed: bool = False
+    ) -> DossierView:
         view = self._view(conn, dossier_id)
         if not view.open_for_upload:
             return view  # finalized meanwhile by a concurrent request
@@ -346,8 +367,8 @@ class PortalStore:
         appointment = self.calendar.schedule(received, working_days).due.isoformat()
         conn.execute(
             """UPDATE portal_dossiers SET open_for_upload = 0, status = ?, code = ?, appointment = ?,
-               updated_at = ? WHERE id = ?""",
-            (int(Status.accepted), code.text, appointment, now, dossier_id),
+               updated_at = ?, signed = ? WHERE id = ?""",
+            (int(Status.accepted), code.text, appointment, now, int(signed), dossier_id),
         )
         self._append_history(conn, dossier_id, Status.accepted, NOTE_ACCEPTED, now)
         return self._view(conn, dossier_id)
@@ -533,19 +554,50 @@ class PortalStore:
         history = conn.execute(
             "SELECT status, at, note FROM portal_history WHERE dossier_id = ? ORDER BY id", (dossier_id,)
         ).fetchall()
-        return DossierView(
-            id=row["id"],
-            idempotency_key=row["idempotency_key"],
-            code=row["code"],
-            status=Status(row["status"]),
-            procedure_code=row["procedure_code"],
-            received_at=row["received_at"],
-            appointment=row["appointment"],
-            files=tuple(_file_state(f) for f in files),
-            history=tuple(HistoryEntry(Status(h["status"]), h["at"], h["note"]) for h in history),
-            open_for_upload=bool(row["open_for_upload"]),
-            updated_at=row["updated_at"],
-        )
+        apology = conn.execute(
+            "SELECT * FROM portal_apologies WHERE dossier_id = ?", (dossier_id,)
+        ).fetchone()
+        return view_from_rows(row, files, history, apology)
+
+
+_STATUSES = {int(status): status for status in Status}
+
+
+def view_from_rows(
+    row: sqlite3.Row,
+    files: list[sqlite3.Row],
+    history: list[sqlite3.Row],
+    apology: sqlite3.Row | None,
+) -> DossierView:
+    """One dossier's view from its rows (one dossier at a time, or a whole page read in four queries)."""
+    return DossierView(
+        id=row["id"],
+        idempotency_key=row["idempotency_key"],
+        code=row["code"],
+        status=Status(row["status"]),
+        procedure_code=row["procedure_code"],
+        received_at=row["received_at"],
+        appointment=row["appointment"],
+        files=tuple(_file_state(f) for f in files),
+        history=tuple(HistoryEntry(_STATUSES[h["status"]], h["at"], h["note"]) for h in history),
+        open_for_upload=bool(row["open_for_upload"]),
+        updated_at=row["updated_at"],
+        agency_code=row["agency_code"],
+        officer=row["officer_account"],
+        channel=row["channel"],
+        procedure_name=row["procedure_name"],
+        digitised=any(bool(f["digitised"]) for f in files),
+        signed=bool(row["signed"]),
+        apology=None
+        if apology is None
+        else ApologyRecord(
+            apology["at"],
+            apology["reason"],
+            apology["old_appointment"],
+            apology["new_appointment"],
+            apology["account"],
+        ),
+    )
 
 
 def _last_change(view: DossierView) -> datetime:
