@@ -18,8 +18,8 @@ from dossier.errors import DossierError, ExitCode, OutputError
 from dossier.fsutil import atomic_write_bytes
 from dossier.i18n import _
 from dossier.profiles.deadlines import VIETNAM_TZ, WorkingCalendar, to_vietnam_time
+from dossier.store.eventlog import default_actor
 from dossier.submit.adapter import PortalRequestRejected
-from dossier.submit.eventlog import default_actor
 from dossier.supervise.apology_pdf import ApologyLetter, render_apology
 from dossier.supervise.model import Apology, Dossier
 from dossier.supervise.registry import (

@@ -16,7 +16,7 @@ from pathlib import Path
 from dossier.errors import DossierError, ExitCode, InputFileError
 from dossier.i18n import _
 from dossier.store.db import DB_NAME, MIGRATIONS, Migration, in_write_transaction, open_db
-from dossier.submit.eventlog import append_event
+from dossier.store.eventlog import append_event
 from dossier.supervise.model import Apology, Dossier, StatusChange, parse_moment
 
 S001_SUPERVISION = Migration(

@@ -206,7 +206,7 @@ def apologize_command(
     as_json: bool,
 ) -> None:
     from dossier.profiles.deadlines import load_calendar
-    from dossier.submit.workspace import resolve_workspace
+    from dossier.store.workspace import resolve_workspace
     from dossier.supervise.apology import ApologyRequest, apology_document, issue_apology
     from dossier.supervise.sources import Source
 
