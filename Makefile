@@ -40,10 +40,11 @@ lint: install
 	$(BIN)/ruff check dossier tests bench
 	$(BIN)/ruff format --check dossier tests bench
 	# The layers contract (.importlinter) passes once the registry, event log and workspace live in
-	# dossier/store/ (the check and sign commands still import them from dossier/submit/): then uncomment.
+	# dossier/store/ (it does on main merged with the portable branch; before the move, the check and sign
+	# commands imported them from dossier/submit/): uncomment it there.
 	# $(BIN)/lint-imports
-	# The type check (config: [mypy] in setup.cfg) reports 72 errors on the code as it is (mostly arg-type
-	# from untyped libraries' values); uncomment once they are fixed.
+	# The type check (config: [mypy] in setup.cfg) reports 72-75 errors on the code as it is (mostly arg-type
+	# on values from untyped libraries); uncomment once they are fixed.
 	# $(BIN)/mypy
 
 test: install

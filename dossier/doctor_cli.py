@@ -53,7 +53,9 @@ def _render(report: DoctorReport) -> None:
 
 
 @click.command(help=DOCTOR_HELP, epilog=DOCTOR_EXIT_HELP)
-@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON ra stdout (cho script)."))
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("In các mục kiểm tra dạng JSON ra stdout (cho script).")
+)
 @click.pass_context
 def doctor(ctx: click.Context, as_json: bool) -> None:
     report = diagnose()

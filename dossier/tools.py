@@ -36,7 +36,7 @@ INSTALL_HINTS: dict[str, dict[str, str]] = {
     "scanimage": {
         "linux": "apt-get install sane-utils",
         "darwin": "brew install sane-backends",
-        "win32": "NAPS2.Console.exe -o C:\\quet\\hs-001\\$(nnnn).jpg --split; dossier scan C:\\quet\\hs-001",
+        "win32": "NAPS2 (naps2.com) -> C:\\quet\\hs-001\\0001.jpg...; dossier scan C:\\quet\\hs-001",
         "*": "dossier scan FOLDER",
     },
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,11 @@ def test_a_readable_file_is_refused_here(tmp_path: Path) -> None:
     path = tmp_path / "cong-dan.json"
     path.write_text('{"full_name": "Nguyễn Văn A"}', encoding="utf-8")
     path.chmod(0o644)
-    with pytest.raises(InputFileError) as refused:
-        read_citizen_file(path)
-    assert "chmod 600" in refused.value.message
+    if sys.platform == "win32":  # the CI's Windows runner: the mode says nothing there
+        assert read_citizen_file(path) == {"full_name": "Nguyễn Văn A"}
+    else:
+        with pytest.raises(InputFileError) as refused:
+            read_citizen_file(path)
+        assert "chmod 600" in refused.value.message
     path.chmod(0o600)
     assert read_citizen_file(path) == {"full_name": "Nguyễn Văn A"}

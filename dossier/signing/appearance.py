@@ -1,6 +1,6 @@
 """The visible signature: "Ký bởi", agency, signing time in ISO 8601 +07:00 and an optional seal image.
 
-Text is set in an embedded TrueType font from a Debian package (DejaVu Sans by default), subset with a
+Text is set in an embedded TrueType font (Liberation Serif, shipped in `dossier/fonts/`), subset with a
 ToUnicode map: a non-embedded standard font garbles Vietnamese and breaks PDF/A.
 """
 
