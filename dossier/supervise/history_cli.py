@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from dossier.cli_common import json_option
 from dossier.i18n import _
 
 HISTORY_HELP = _(
@@ -37,7 +38,7 @@ Ví dụ:
     default=None,
     help=_("Ngày tiếp nhận cuối của tháng (mặc định: hôm nay)."),
 )
-@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON."))
+@json_option
 def history_command(
     portal: str | None, workspace: Path | None, count: int, seed: int, end: datetime | None, as_json: bool
 ) -> None:

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from dossier.cli_common import json_option
 from dossier.errors import ConfigError
 from dossier.i18n import _
 from dossier.supervise.indicators import Indicator, Indicators
@@ -75,9 +76,7 @@ def _source_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--agency", default=None, help=_("Chỉ đơn vị này (mã định danh).")),
         click.option("--procedure", default=None, help=_("Chỉ thủ tục này (mã TTHC).")),
         click.option("--officer", default=None, help=_("Chỉ cán bộ tiếp nhận này (tài khoản).")),
-        click.option(
-            "--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON ra stdout (cho script).")
-        ),
+        json_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -193,7 +192,7 @@ def _console() -> Console:
 )
 @click.option("--place", default="", help=_("Địa danh in trên văn bản."))
 @click.option("--agency-name", default=None, help=_("Tên cơ quan in trên văn bản (mặc định: mã đơn vị)."))
-@click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON ra stdout (cho script)."))
+@json_option
 def apologize_command(
     code: str,
     reason: str,
