@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from dossier.cli_common import json_option
 from dossier.doctor import DoctorReport, diagnose
 from dossier.errors import ExitCode
 from dossier.i18n import _
@@ -53,9 +54,7 @@ def _render(report: DoctorReport) -> None:
 
 
 @click.command(help=DOCTOR_HELP, epilog=DOCTOR_EXIT_HELP)
-@click.option(
-    "--json", "as_json", is_flag=True, help=_("In các mục kiểm tra dạng JSON ra stdout (cho script).")
-)
+@json_option
 @click.pass_context
 def doctor(ctx: click.Context, as_json: bool) -> None:
     report = diagnose()

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from dossier.cli_common import json_option
 from dossier.console import stderr_console
 from dossier.i18n import _
 from dossier.models import ColourMode
@@ -150,7 +151,7 @@ def _print_summary(report: object) -> None:
 @click.option("--lang", "language", default="vie", show_default=True, help=_("Ngôn ngữ Tesseract."))
 @click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
 @click.option("--dry-run", is_flag=True, help=_("Chỉ liệt kê việc sẽ làm; không ghi gì."))
-@click.option("--json", "as_json", is_flag=True, help=_("In báo cáo dạng JSON ra stdout."))
+@json_option
 @click.pass_context
 def batch(
     ctx: click.Context,

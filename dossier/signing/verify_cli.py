@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from dossier.cli_common import json_option
 from dossier.console import SafeConsole, printable, stderr_console
 from dossier.errors import ExitCode, InputFileError
 from dossier.i18n import _
@@ -75,7 +76,6 @@ trust_option = click.option(
 offline_option = click.option(
     "--offline", is_flag=True, help=_("Không dùng mạng: chỉ dùng dữ liệu xác thực nhúng trong tệp (DSS).")
 )
-json_option = click.option("--json", "as_json", is_flag=True, help=_("In kết quả dạng JSON."))
 
 
 def _roots(trust: Sequence[Path]) -> tuple:
