@@ -168,7 +168,8 @@ def scan_dossier(options: ScanOptions, progress: ProgressCallback | None = None)
     with _output_lock(target):
         staging, plan = _prepare_output(target, options.force)
         try:
-            result = _scan_into(options, target, staging, plan, started, scan_time, progress)
+            resolved = replace(options, out_dir=target)  # scanner pages wait beside the real folder too
+            result = _scan_into(resolved, target, staging, plan, started, scan_time, progress)
             return replace(result, out_dir=options.out_dir)
         finally:
             if staging.exists():
