@@ -58,7 +58,7 @@ def test_a_folder_without_its_manifest_is_refused_with_everything_missing(tmp_pa
     assert "TP05" not in message  # shown at the counter, never sent
 
 
-def _signed_manifest(folder: Path, listed: tuple[str, ...]) -> None:
+def write_signed_manifest(folder: Path, listed: tuple[str, ...]) -> None:
     """The manifest `dossier sign` leaves beside the signed copies of a split dossier."""
     components = tuple(ComponentEntry(name[:-4], (n,), name, "-") for n, name in enumerate(listed, start=1))
     signed = tuple(SignedEntry(name, sha256_file(folder / name)) for name in listed)
@@ -78,7 +78,7 @@ def _signed_manifest(folder: Path, listed: tuple[str, ...]) -> None:
 
 def test_a_signed_folder_missing_a_component_or_changed_is_refused_all_at_once(tmp_path: Path) -> None:
     folder = make_dossier(tmp_path / "hs-009", components=("TP01", "TP02"))
-    _signed_manifest(folder, ("TP01.pdf", "TP02.pdf"))
+    write_signed_manifest(folder, ("TP01.pdf", "TP02.pdf"))
     assert [f.component_code for f in build_package(folder, citizen(), OFFICER_AT_DESK).metadata.files] == [
         "TP01",
         "TP02",
