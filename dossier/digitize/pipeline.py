@@ -228,8 +228,8 @@ def _scan_into(
     result = write_scan_output(
         DossierFolder(staging), pages, blanks, failed, options, scan_time, timings, started
     )
-    for kept in plan.keep:  # the officers' records about the dossier outlive its pages
-        shutil.copy2(kept, staging / kept.name)
+    for record in plan.keep:  # the officers' records about the dossier outlive its pages
+        shutil.copy2(record, staging / record.name)
     try:
         replace_dir(staging, target)
     except OSError as exc:

@@ -183,13 +183,13 @@ def build_package(
     folder = folder.expanduser().absolute()
     citizen, problems = citizen_problems(citizen)
     problems += officer_problems(officer)
-    documents = find_documents(folder)
     code = procedure_code or read_manifest_procedure(folder)
     if not code:
         problems.append(_("Không biết mã thủ tục của hồ sơ: manifest.json không ghi, hãy cho --procedure."))
     if problems:  # everything the officer must supply, at once
         raise ConfigError("\n".join(problems), path=folder)
     assert code is not None
+    documents = find_documents(folder)
     officer = Officer(officer.account.strip(), officer.agency_code.strip())
     received = to_vietnam_time(received_at or datetime.now().astimezone()).replace(microsecond=0)
     profile = _catalogue(profiles_dir, os.environ.get(PROFILES_DIR_ENV, "")).profile_for(

@@ -241,7 +241,7 @@ def submit_dossier(
     package = build_package(
         dossier_dir,
         citizen,
-        Officer(actor, settings.agency),
+        Officer(actor, settings.agency or ""),
         procedure_code=procedure_code,
         allow_unsigned=allow_unsigned,
         profiles_dir=profiles_dir,

@@ -12,9 +12,12 @@ from dossier.errors import ConfigError, ExitCode, InputFileError
 from dossier.fsutil import sha256_file
 from dossier.store.folder import DossierFolder
 from dossier.store.manifest import Checklist, ComponentEntry, Manifest, ManifestFile, SignedEntry
+from dossier.store.workspace import Workspace
 from dossier.submit.adapter import Citizen, Officer
 from dossier.submit.completeness import IncompleteDossierError
 from dossier.submit.package import UnsignedFileError, build_package
+from dossier.submit.settings import PortalSettings
+from dossier.submit.sync import submit_dossier
 from tests.submit.conftest import AGENCY, CITIZEN_ID, OFFICER, citizen, make_dossier, write_pdf
 
 OFFICER_AT_DESK = Officer(OFFICER, AGENCY)
@@ -160,3 +163,15 @@ def test_a_broken_pdf_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as caught:
         build_package(folder, citizen(), OFFICER_AT_DESK)
     assert caught.value.path is not None and caught.value.path.name == "TP02.pdf"
+
+
+def test_submit_reports_the_portal_agency_and_citizen_gaps_in_one_message(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    settings = PortalSettings(officer=OFFICER)  # no portal URL, no agency
+    with pytest.raises(ConfigError) as caught:
+        folder = make_dossier(tmp_path / "hs-012")
+        submit_dossier(folder, Citizen(CITIZEN_ID, "A"), settings, workspace, None)  # type: ignore[arg-type]
+    lines = caught.value.message.splitlines()
+    assert len(lines) == 4 and "--portal" in lines[0] and "--agency" in lines[1]
+    assert "điện thoại" in lines[2] and "--consent" in lines[3]
