@@ -168,8 +168,7 @@ def scan_dossier(options: ScanOptions, progress: ProgressCallback | None = None)
     with _output_lock(target):
         staging, plan = _prepare_output(target, options.force)
         try:
-            resolved = replace(options, out_dir=target)  # scanner pages wait beside the real folder too
-            result = _scan_into(resolved, target, staging, plan, started, scan_time, progress)
+            result = _scan_into(options, target, staging, plan, started, scan_time, progress)
             return replace(result, out_dir=options.out_dir)
         finally:
             if staging.exists():
@@ -228,8 +227,8 @@ def _scan_into(
     result = write_scan_output(
         DossierFolder(staging), pages, blanks, failed, options, scan_time, timings, started
     )
-    for record in plan.keep:  # the officers' records about the dossier outlive its pages
-        shutil.copy2(record, staging / record.name)
+    for kept in plan.keep:  # the officers' records about the dossier outlive its pages
+        shutil.copy2(kept, staging / kept.name)
     try:
         replace_dir(staging, target)
     except OSError as exc:
