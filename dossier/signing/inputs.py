@@ -67,9 +67,10 @@ def plan_jobs(arguments: Sequence[Path], out_dir: Path) -> tuple[SignJob, ...]:
     return tuple(jobs)
 
 
-def carry_manifest(arguments: Sequence[Path], out_dir: Path) -> Path | None:
-    """When one dossier folder was signed, copy its manifest.json beside the signed copies: the signed folder
-    is then a dossier of its own (the procedure and the checklist travel with it to `dossier submit`)."""
+def carry_manifest(arguments: Sequence[Path], out_dir: Path, signed: Sequence[Path] = ()) -> Path | None:
+    """When one dossier folder was signed, write its manifest.json beside the signed copies, listing each copy
+    with its SHA-256: the signed folder is then a dossier of its own (the procedure and the checklist travel
+    with it to `dossier submit`, which checks every copy is there and unchanged)."""
     if len(arguments) != 1 or DossierFolder(arguments[0]).own_manifest() is None:
         return None
-    return DossierFolder(arguments[0]).copy_manifest_to(DossierFolder(out_dir))
+    return DossierFolder(arguments[0]).carry_manifest_to(DossierFolder(out_dir), tuple(signed))

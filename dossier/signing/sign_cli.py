@@ -149,7 +149,8 @@ def sign(ctx: click.Context, inputs: tuple[Path, ...], out_dir: Path, **options:
     trust_roots = load_trust_roots(options["trust"])
     with open_signer(source) as key, batch_progress(len(jobs)) as progress:
         result = sign_batch(jobs, out_dir, request, key, trust_roots, progress)
-    if result.files and not result.failed and carry_manifest(inputs, out_dir) is not None:
+    signed_copies = tuple(f.output for f in result.files)
+    if result.files and not result.failed and carry_manifest(inputs, out_dir, signed_copies) is not None:
         from dossier.store.registry import DossierState, note_dossier_event
         from dossier.store.workspace import resolve_workspace
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from dossier.errors import InputFileError, OutputError
-from dossier.fsutil import atomic_write_bytes, atomic_write_text, sha256_file
+from dossier.fsutil import atomic_write_text, sha256_file
 from dossier.i18n import _
-from dossier.store.manifest import ForeignManifestError, Manifest, dump_manifest, load_manifest
+from dossier.store.manifest import ForeignManifestError, Manifest, SignedEntry, dump_manifest, load_manifest
 
 SCAN_NAME = "scan.pdf"
 MANIFEST_NAME = "manifest.json"
@@ -123,10 +123,12 @@ class DossierFolder:
     def write_manifest(self, manifest: Manifest) -> None:
         atomic_write_text(self.manifest_path, dump_manifest(manifest))
 
-    def copy_manifest_to(self, other: DossierFolder) -> Path:
-        """The manifest (checked to be ours) beside signed copies, so that folder is a dossier of its own."""
-        self.manifest()  # ours, in a version we know: else it raises, naming the file
-        atomic_write_bytes(other.manifest_path, self.manifest_path.read_bytes())
+    def carry_manifest_to(self, other: DossierFolder, signed: tuple[Path, ...]) -> Path:
+        """The manifest (checked to be ours) beside the signed copies, with each copy's SHA-256: that folder
+        is then a dossier of its own, carrying its checklist, and `dossier submit` can tell a copy changed
+        or gone since it was signed."""
+        entries = tuple(SignedEntry(p.name, sha256_file(p)) for p in sorted(signed))
+        other.write_manifest(replace(self.manifest(), signed=entries))
         return other.manifest_path
 
     def was_split(self) -> bool:

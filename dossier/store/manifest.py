@@ -80,6 +80,14 @@ class ComponentEntry:
 
 
 @dataclass(frozen=True)
+class SignedEntry:
+    """A signed copy `dossier sign` wrote beside this manifest, with the SHA-256 it had when written."""
+
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Checklist:
     """The check's verdict on the scan as `dossier check --json` reports it (the whole report: `report`)."""
 
@@ -100,6 +108,7 @@ class Manifest:
     timings: Mapping[str, float] = field(default_factory=dict)
     components: tuple[ComponentEntry, ...] | None = None  # None: never split into components
     checklist: Checklist | None = None
+    signed: tuple[SignedEntry, ...] | None = None  # in a signing output folder: the signed copies
     version: int = FORMAT_VERSION
     extra: JSON = field(default_factory=dict)
 
@@ -154,6 +163,8 @@ def manifest_json(manifest: Manifest) -> dict[str, Any]:
         ]
     if manifest.checklist is not None:
         document["checklist"] = dict(manifest.checklist.report)
+    if manifest.signed is not None:
+        document["signed"] = [{"path": s.path, "sha256": s.sha256} for s in manifest.signed]
     document.update(manifest.extra)
     return document
 
@@ -177,6 +188,7 @@ _TOP_KEYS = {
     "timings",
     "components",
     "checklist",
+    "signed",
 }
 
 
@@ -233,6 +245,7 @@ def parse_manifest(document: object, path: Path) -> Manifest:
     try:
         components = document.get("components")
         checklist = document.get("checklist")
+        signed = document.get("signed")
         return Manifest(
             software=str(document.get("software", "")),
             scan_time=str(document.get("scan_time", "")),
@@ -260,6 +273,9 @@ def parse_manifest(document: object, path: Path) -> Manifest:
                 for c in components
             ),
             checklist=_checklist(checklist) if checklist is not None else None,
+            signed=None
+            if signed is None
+            else tuple(SignedEntry(str(s["path"]), str(s["sha256"])) for s in signed),
             version=version,
             extra={k: v for k, v in document.items() if k not in _TOP_KEYS},
         )

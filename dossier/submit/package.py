@@ -21,9 +21,10 @@ from dossier.profiles.deadlines import to_vietnam_time
 from dossier.profiles.fields import check_personal_id, normalise_id_text
 from dossier.profiles.loader import PROFILES_DIR_ENV, Catalogue, load_catalogue
 from dossier.profiles.model import Profile
-from dossier.store.codes import validate_agency
+from dossier.store.codes import InvalidAgencyError, validate_agency
 from dossier.store.folder import DossierFolder
 from dossier.submit.adapter import Citizen, Officer, SubmissionFile, SubmissionMetadata
+from dossier.submit.completeness import require_complete
 
 UNCLASSIFIED_CODE = "KHAC"  # pages matching no component: sent so nothing the citizen handed in is lost
 WHOLE_SCAN_CODE = "HS"  # the whole stack as one document, when it was not split into components
@@ -50,30 +51,53 @@ class SubmissionPackage:
     unsigned: tuple[str, ...]  # names of PDFs without a signature (allowed only with --allow-unsigned)
 
 
-def validate_citizen(citizen: Citizen) -> Citizen:
-    """The citizen's data cleaned and checked; messages never repeat the ID number or the name."""
+def citizen_problems(citizen: Citizen) -> tuple[Citizen, list[str]]:
+    """The citizen's data cleaned, and every problem with it; messages never repeat the ID number or name."""
+    problems = []
     digits = normalise_id_text(citizen.id_number)
     check = check_personal_id(digits)
     if not check.ok or len(digits) != 12:
         reason = check.reason if not check.ok else _("Cần số định danh cá nhân 12 chữ số (CCCD).")
-        raise ConfigError(_("Số định danh của công dân không hợp lệ: {reason}").format(reason=reason))
+        problems.append(_("Số định danh của công dân không hợp lệ: {reason}").format(reason=reason))
     name = " ".join(citizen.full_name.split())
     if not name:
-        raise ConfigError(_("Thiếu họ tên công dân."))
+        problems.append(_("Thiếu họ tên công dân."))
     phone = citizen.phone.strip() if citizen.phone else None
     if phone and not _PHONE.match(phone):
-        raise ConfigError(_("Số điện thoại của công dân không đúng dạng."))
+        problems.append(_("Số điện thoại của công dân không đúng dạng."))
     email = citizen.email.strip() if citizen.email else None
     if email and not _EMAIL.match(email):
-        raise ConfigError(_("Thư điện tử của công dân không đúng dạng."))
+        problems.append(_("Thư điện tử của công dân không đúng dạng."))
     if not phone and not email:
-        raise ConfigError(_("Cần số điện thoại hoặc thư điện tử của công dân (để cổng báo kết quả)."))
+        problems.append(_("Cần số điện thoại hoặc thư điện tử của công dân (để cổng báo kết quả)."))
     consent = citizen.consent_reference.strip() if citizen.consent_reference else None
     if not consent:
-        raise ConfigError(
+        problems.append(
             _("Thiếu số tham chiếu sự đồng ý của công dân (--consent): hồ sơ nộp thay cần sự đồng ý đó.")
         )
-    return Citizen(digits, name, phone or None, email or None, consent or None, citizen.id_type)
+    return Citizen(digits, name, phone or None, email or None, consent or None, citizen.id_type), problems
+
+
+def validate_citizen(citizen: Citizen) -> Citizen:
+    """The citizen's data cleaned and checked (every problem in one `ConfigError`)."""
+    cleaned, problems = citizen_problems(citizen)
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return cleaned
+
+
+def officer_problems(officer: Officer) -> list[str]:
+    problems = []
+    if not officer.account.strip():
+        problems.append(_("Thiếu tài khoản cán bộ (--officer hoặc [portal] officer)."))
+    if not officer.agency_code.strip():
+        problems.append(_("Thiếu mã định danh cơ quan tiếp nhận: --agency hoặc [portal] agency."))
+    else:
+        try:
+            validate_agency(officer.agency_code)
+        except InvalidAgencyError as error:
+            problems.append(error.message)
+    return problems
 
 
 def read_manifest_procedure(folder: Path) -> str | None:
@@ -157,20 +181,21 @@ def build_package(
 ) -> SubmissionPackage:
     """Check everything the portal will check, before anything is queued; nothing is written here."""
     folder = folder.expanduser().absolute()
-    citizen = validate_citizen(citizen)
-    if not officer.account.strip():
-        raise ConfigError(_("Thiếu tài khoản cán bộ (--officer hoặc [portal] officer)."))
-    officer = Officer(officer.account.strip(), validate_agency(officer.agency_code))
-    documents = find_documents(folder)
+    citizen, problems = citizen_problems(citizen)
+    problems += officer_problems(officer)
     code = procedure_code or read_manifest_procedure(folder)
     if not code:
-        raise ConfigError(
-            _("Không biết mã thủ tục của hồ sơ: manifest.json không ghi, hãy cho --procedure."), path=folder
-        )
+        problems.append(_("Không biết mã thủ tục của hồ sơ: manifest.json không ghi, hãy cho --procedure."))
+    if problems:  # everything the officer must supply, at once
+        raise ConfigError("\n".join(problems), path=folder)
+    assert code is not None
+    documents = find_documents(folder)
+    officer = Officer(officer.account.strip(), officer.agency_code.strip())
     received = to_vietnam_time(received_at or datetime.now().astimezone()).replace(microsecond=0)
     profile = _catalogue(profiles_dir, os.environ.get(PROFILES_DIR_ENV, "")).profile_for(
         code, received.date()
     )
+    require_complete(folder, profile, documents)
     unsigned = tuple(path.name for path, _code in documents if signature_count(path) == 0)
     if unsigned and not allow_unsigned:
         first = folder / unsigned[0]

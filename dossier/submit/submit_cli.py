@@ -46,7 +46,7 @@ full_name, phone, email, consent_reference) hoặc nhập khi được hỏi, v�
 shell của máy dùng chung; --citizen-id/--citizen-name vẫn được nhận cho các script cũ.
 Mã thông báo (token) của cán bộ: biến môi trường DOSSIER_PORTAL_TOKEN hoặc OAuth2 (client_id trong [portal],
 DOSSIER_PORTAL_CLIENT_SECRET). Mã thoát: 0 đã được tiếp nhận; 75 đã xếp hàng, gửi lại bằng `dossier sync`;
-10 cổng từ chối; 3 tệp lỗi hoặc chưa ký.
+10 cổng từ chối; 3 tệp lỗi hoặc chưa ký; 6 hồ sơ chưa đủ (thiếu thành phần, tệp đổi sau khi ký: liệt kê hết).
 
 \b
 Ví dụ:

@@ -38,7 +38,7 @@ from dossier.submit.outbox import (
     safe_error_text,
     update_item,
 )
-from dossier.submit.package import SubmissionPackage, build_package
+from dossier.submit.package import SubmissionPackage, build_package, citizen_problems, officer_problems
 from dossier.submit.settings import PortalSettings
 from dossier.submit.supplement import deliver_supplement
 
@@ -262,15 +262,16 @@ def submit_dossier(
     Everything that can be checked locally (citizen data, procedure, signatures, credentials) is checked
     before anything is queued; after the queue commit, every failure leaves the item for `dossier sync`.
     """
-    if not settings.url:
-        raise ConfigError(_("Thiếu địa chỉ cổng dịch vụ công: --portal URL hoặc [portal] url."))
-    if not settings.agency:
-        raise ConfigError(_("Thiếu mã định danh cơ quan tiếp nhận: --agency hoặc [portal] agency."))
     actor = settings.officer or default_actor()
+    if not settings.url:  # with everything else the officer must supply, at once
+        problems = [_("Thiếu địa chỉ cổng dịch vụ công: --portal URL hoặc [portal] url.")]
+        problems += officer_problems(Officer(actor, settings.agency or ""))
+        problems += citizen_problems(citizen)[1]
+        raise ConfigError("\n".join(problems))
     package = build_package(
         dossier_dir,
         citizen,
-        Officer(actor, settings.agency),
+        Officer(actor, settings.agency or ""),
         procedure_code=procedure_code,
         allow_unsigned=allow_unsigned,
         profiles_dir=profiles_dir,

@@ -8,9 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from dossier.errors import ConfigError, InputFileError
+from dossier.errors import ConfigError, ExitCode, InputFileError
+from dossier.fsutil import sha256_file
+from dossier.store.folder import DossierFolder
+from dossier.store.manifest import Checklist, ComponentEntry, Manifest, ManifestFile, SignedEntry
+from dossier.store.workspace import Workspace
 from dossier.submit.adapter import Citizen, Officer
+from dossier.submit.completeness import IncompleteDossierError
 from dossier.submit.package import UnsignedFileError, build_package
+from dossier.submit.settings import PortalSettings
+from dossier.submit.sync import submit_dossier
 from tests.submit.conftest import AGENCY, CITIZEN_ID, OFFICER, citizen, make_dossier, write_pdf
 
 OFFICER_AT_DESK = Officer(OFFICER, AGENCY)
@@ -41,12 +48,63 @@ def test_metadata_follows_the_contract(tmp_path: Path) -> None:
     assert package.unsigned == ()
 
 
-def test_a_folder_with_only_the_scan_is_sent_whole(tmp_path: Path) -> None:
+def test_a_folder_without_its_manifest_is_refused_with_everything_missing(tmp_path: Path) -> None:
+    """A `sign` killed before it wrote the manifest: --procedure no longer lets the folder through."""
     folder = tmp_path / "hs-002"
     folder.mkdir()
     write_pdf(folder / "scan.pdf", "whole stack")
-    package = build_package(folder, citizen(), OFFICER_AT_DESK, procedure_code="1.001193")
-    assert [(f.name, f.component_code) for f in package.metadata.files] == [("scan.pdf", "HS")]
+    with pytest.raises(IncompleteDossierError) as caught:
+        build_package(folder, citizen(), OFFICER_AT_DESK, procedure_code="1.001193")
+    assert caught.value.exit_code == ExitCode.dossier_incomplete
+    message = caught.value.message
+    assert "manifest.json" in message and "TP01" in message and "TP02" in message and "TP03" in message
+    assert "TP05" not in message  # shown at the counter, never sent
+
+
+def write_signed_manifest(folder: Path, listed: tuple[str, ...]) -> None:
+    """The manifest `dossier sign` leaves beside the signed copies of a split dossier."""
+    components = tuple(ComponentEntry(name[:-4], (n,), name, "-") for n, name in enumerate(listed, start=1))
+    signed = tuple(SignedEntry(name, sha256_file(folder / name)) for name in listed)
+    DossierFolder(folder).write_manifest(
+        Manifest(
+            software="dossier",
+            scan_time="",
+            options={},
+            files=(ManifestFile("scan.pdf", "-", 1, len(listed)),),
+            pages=(),
+            components=components,
+            checklist=Checklist("1.001193", "complete", {"procedure": "1.001193", "verdict": "complete"}),
+            signed=signed,
+        )
+    )
+
+
+def test_a_signed_folder_missing_a_component_or_changed_is_refused_all_at_once(tmp_path: Path) -> None:
+    folder = make_dossier(tmp_path / "hs-009", components=("TP01", "TP02"))
+    write_signed_manifest(folder, ("TP01.pdf", "TP02.pdf"))
+    assert [f.component_code for f in build_package(folder, citizen(), OFFICER_AT_DESK).metadata.files] == [
+        "TP01",
+        "TP02",
+    ]
+    (folder / "TP02.pdf").unlink()  # the required birth certificate deleted after signing
+    with (folder / "TP01.pdf").open("ab") as changed:
+        changed.write(b"%% edited after signing\n")
+    with pytest.raises(IncompleteDossierError) as caught:
+        build_package(folder, citizen(), OFFICER_AT_DESK)
+    message = caught.value.message
+    assert "TP02 Giấy chứng sinh / TP03" in message  # the required group, missing
+    assert "TP02.pdf: ghi trong manifest.json" in message  # listed but gone
+    assert "TP01.pdf: đã thay đổi sau khi ký" in message
+    assert message.count("\n- ") >= 3  # every problem, in one refusal
+
+
+def test_every_missing_submit_input_is_reported_at_once(tmp_path: Path) -> None:
+    folder = make_dossier(tmp_path / "hs-010", procedure=None)
+    with pytest.raises(ConfigError) as caught:
+        build_package(folder, Citizen(CITIZEN_ID, "Trần Thị Mỹ Duyên"), Officer(OFFICER, ""))
+    message = caught.value.message
+    assert "điện thoại" in message and "--consent" in message
+    assert "--agency" in message and "--procedure" in message
 
 
 def test_unsigned_pdfs_are_refused_by_name_unless_training(tmp_path: Path) -> None:
@@ -105,3 +163,15 @@ def test_a_broken_pdf_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as caught:
         build_package(folder, citizen(), OFFICER_AT_DESK)
     assert caught.value.path is not None and caught.value.path.name == "TP02.pdf"
+
+
+def test_submit_reports_the_portal_agency_and_citizen_gaps_in_one_message(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    settings = PortalSettings(officer=OFFICER)  # no portal URL, no agency
+    with pytest.raises(ConfigError) as caught:
+        folder = make_dossier(tmp_path / "hs-012")
+        submit_dossier(folder, Citizen(CITIZEN_ID, "A"), settings, workspace, None)  # type: ignore[arg-type]
+    lines = caught.value.message.splitlines()
+    assert len(lines) == 4 and "--portal" in lines[0] and "--agency" in lines[1]
+    assert "điện thoại" in lines[2] and "--consent" in lines[3]

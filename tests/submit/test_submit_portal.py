@@ -346,3 +346,23 @@ def test_the_citizen_file_must_be_private_and_replaces_the_options(
     assert CITIZEN_NAME not in queued.output and CITIZEN_ID not in queued.output
     human = CliRunner().invoke(dossier_group, ["outbox"])
     assert human.exit_code == 0 and "hs-010" in human.output
+
+
+def test_a_signed_dossier_missing_its_required_component_is_never_sent(
+    tmp_path: Path, portal_config: PortalConfig, token_env: str
+) -> None:
+    """TP02 listed in the signed folder's manifest, its file deleted: exit 6, the list, nothing queued."""
+    from dossier.store.folder import DossierFolder
+    from tests.submit.test_package import write_signed_manifest
+
+    folder = make_dossier(tmp_path / "hs-011")
+    write_signed_manifest(folder, ("TP01.pdf", "TP02.pdf"))
+    (folder / "TP02.pdf").unlink()
+    with start_portal(tmp_path, token=TOKEN) as portal:
+        result = run_submit(folder, portal.url)
+        assert result.exit_code == 6, result.output
+        assert "TP02" in result.output and "TP03" in result.output
+        assert portal_items(portal) == []
+    assert DossierFolder(folder).manifest().signed is not None
+    with closing(resolve_workspace().connect()) as conn:
+        assert list_items(conn) == ()
