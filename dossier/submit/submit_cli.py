@@ -293,10 +293,8 @@ def sync(
         receipts = {}
         if not no_receipt:
             receipts = print_receipts(
-                conn,
                 space,
                 report.deliveries,
-                actor=officer_actor(settings),
                 officer_name=officer_name.strip(),
                 profiles_dir=profiles_dir,
             )

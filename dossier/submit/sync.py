@@ -17,8 +17,8 @@ from dossier.errors import ConfigError, DossierError, ExitCode
 from dossier.i18n import _
 from dossier.progress import ByteProgress, ProgressFactory
 from dossier.store.db import in_write_transaction
-from dossier.store.eventlog import default_actor, log_event
-from dossier.store.registry import DossierState, mask_citizen_id
+from dossier.store.eventlog import default_actor
+from dossier.store.registry import mask_citizen_id
 from dossier.store.workspace import Workspace
 from dossier.submit.adapter import Citizen, Officer, PortalAdapter
 from dossier.submit.delivery import (
@@ -206,32 +206,23 @@ def write_receipt(
 
 
 def print_receipts(
-    conn: sqlite3.Connection,
     workspace: Workspace,
     deliveries: Iterable[Delivery],
     *,
-    actor: str,
     officer_name: str = "",
     profiles_dir: Path | None = None,
 ) -> dict[str, ReceiptResult]:
     """The Mẫu 01 receipt of every acknowledged delivery (by outbox item id), as `submit` prints it: `sync`
-    delivers what `submit` queued, so the officer gets the same paper whichever command sent it."""
+    delivers what `submit` queued, so the officer gets the same paper whichever command sent it. Each goes
+    through the notice step, which records it once in notices.json and the event log."""
     printed: dict[str, ReceiptResult] = {}
     for delivery in deliveries:
         item = delivery.item
         if delivery.result is not DeliveryResult.acknowledged or item.is_supplement:
             continue
-        result = write_receipt(workspace, item, officer_name=officer_name, profiles_dir=profiles_dir)
-        printed[item.id] = result
-        if result.printed_now and result.path is not None:
-            log_event(
-                conn,
-                "receipt_printed",
-                actor=actor,
-                dossier_id=item.dossier_id,
-                state=str(DossierState.acknowledged),
-                details={"file": result.path.name},
-            )
+        printed[item.id] = write_receipt(
+            workspace, item, officer_name=officer_name, profiles_dir=profiles_dir
+        )
     return printed
 
 

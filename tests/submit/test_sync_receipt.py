@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from pathlib import Path
 
 import pikepdf
 import pytest
 from click.testing import CliRunner
 
+from dossier.store.eventlog import read_events
+from dossier.store.registry import dossier_for_folder
+from dossier.store.workspace import resolve_workspace
 from dossier.submit.submit_cli import sync
 from tests.submit.conftest import TOKEN, PortalConfig, make_dossier
 from tests.submit.portal_fixture import start_portal
@@ -39,6 +43,11 @@ def test_sync_prints_the_receipt_of_what_it_delivers(
         assert len(pdf.pages) >= 1
     notices = json.loads((folder / "notices.json").read_text(encoding="utf-8"))
     assert [n["code"] for n in notices if n["kind"] == "receipt"] == [item["code"]]
+    with closing(resolve_workspace().connect()) as conn:  # one receipt, one event: not one per code path
+        dossier = dossier_for_folder(conn, folder)
+        assert dossier is not None
+        actions = [e.action for e in read_events(conn, dossier.id)]
+        assert actions.count("notice.receipt") == 1 and "receipt_printed" not in actions
 
 
 def test_sync_shows_the_receipt_in_its_table(
