@@ -36,7 +36,8 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 22px 0 8p
   vertical-align: baseline; }
 table { border-collapse: collapse; width: 100%; margin: 4px 0 8px; }
 th, td { border: 1px solid #ccc; padding: 3px 6px; text-align: right; vertical-align: top; }
-th { background: #f3f3f3; } td.text, th.text { text-align: left; }
+th { background: #f3f3f3; } td { white-space: nowrap; }
+td.text, th.text { text-align: left; white-space: normal; }
 tr { break-inside: avoid; } thead { display: table-header-group; }
 .chart svg { max-width: 100%; height: auto; }
 .legend span { margin-right: 1em; } .muted { color: #666; }

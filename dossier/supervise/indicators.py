@@ -8,7 +8,8 @@ the period (or now, if earlier).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
@@ -169,10 +170,18 @@ def contribution(dossier: Dossier, period: Period) -> tuple[int, ...]:
     )  # type: ignore[return-value]
 
 
-def tally_of(rows: list[tuple[int, ...]]) -> Tally:
-    if not rows:
-        return Tally()
-    return Tally(*(int(sum(column)) for column in zip(*rows, strict=True)))
+def tally_of(counts: Mapping[tuple[int, ...], int]) -> Tally:
+    """The column sums of contributions given as {contribution: how many dossiers made it}.
+
+    Dossiers make only a few dozen distinct contributions, so counting them (in C, by `Counter`) and summing
+    each distinct one once is far cheaper than adding 100,000 rows column by column.
+    """
+    totals = [0] * len(TALLY_FIELDS)
+    for part, times in counts.items():
+        for column, value in enumerate(part):
+            if value:
+                totals[column] += int(value) * times
+    return Tally(*totals)
 
 
 @dataclass(frozen=True)
@@ -196,18 +205,10 @@ class Groups:
     weeks: dict[date, list[int]]
 
 
-def tally_all(dossiers: Iterable[Dossier], period: Period) -> Groups:
-    rows: list[tuple[int, ...]] = []
-    units: dict[str, list[tuple[int, ...]]] = {}
-    officers: dict[str, list[tuple[int, ...]]] = {}
-    procedures: dict[str, list[tuple[int, ...]]] = {}
+def tally_all(dossiers: Sequence[Dossier], period: Period) -> Groups:
+    rows = [contribution(dossier, period) for dossier in dossiers]
     weeks: dict[date, list[int]] = {}
-    for dossier in dossiers:
-        part = contribution(dossier, period)
-        rows.append(part)
-        units.setdefault(dossier.unit, []).append(part)
-        officers.setdefault(dossier.officer, []).append(part)
-        procedures.setdefault(dossier.procedure_code, []).append(part)
+    for dossier, part in zip(dossiers, rows, strict=True):
         if part[5] and dossier.resolved_at is not None:  # resolved in the period
             day = dossier.resolved_at.date()
             week = weeks.setdefault(day - timedelta(days=day.weekday()), [0, 0])
@@ -215,9 +216,16 @@ def tally_all(dossiers: Iterable[Dossier], period: Period) -> Groups:
             week[1] += not part[8]  # not late
     return Groups(
         rows=tuple(rows),
-        total=tally_of(rows),
-        units={key: tally_of(value) for key, value in units.items()},
-        officers={key: tally_of(value) for key, value in officers.items()},
-        procedures={key: tally_of(value) for key, value in procedures.items()},
+        total=tally_of(Counter(rows)),
+        units=_grouped(Counter(zip((d.unit for d in dossiers), rows, strict=True))),
+        officers=_grouped(Counter(zip((d.officer for d in dossiers), rows, strict=True))),
+        procedures=_grouped(Counter(zip((d.procedure_code for d in dossiers), rows, strict=True))),
         weeks=weeks,
     )
+
+
+def _grouped(counts: Counter[tuple[str, tuple[int, ...]]]) -> dict[str, Tally]:
+    by_key: dict[str, dict[tuple[int, ...], int]] = {}
+    for (key, part), times in counts.items():
+        by_key.setdefault(key, {})[part] = times
+    return {key: tally_of(parts) for key, parts in by_key.items()}

@@ -15,6 +15,7 @@ Status codes (TrangThaiHoSo 1-10) and what they count as:
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
@@ -32,6 +33,24 @@ def parse_moment(text: str) -> datetime:
     if text.endswith("+07:00"):
         return datetime.fromisoformat(text[:-6]).replace(tzinfo=VIETNAM_TZ)
     return to_vietnam_time(datetime.fromisoformat(text))
+
+
+MAX_REMEMBERED = 200_000  # about 30 MB
+
+
+def moment_parser() -> Callable[[str], datetime]:
+    """`parse_moment` remembering each text it has seen: appointments and reception minutes repeat a lot."""
+    seen: dict[str, datetime] = {}
+
+    def parse(text: str) -> datetime:
+        found = seen.get(text)
+        if found is None:
+            found = parse_moment(text)
+            if len(seen) < MAX_REMEMBERED:
+                seen[text] = found
+        return found
+
+    return parse
 
 
 class Code(IntEnum):

@@ -17,7 +17,7 @@ from dossier.errors import DossierError, ExitCode, InputFileError
 from dossier.i18n import _
 from dossier.store.db import DB_NAME, MIGRATIONS, Migration, in_write_transaction, open_db
 from dossier.store.eventlog import append_event
-from dossier.supervise.model import Apology, Dossier, StatusChange, parse_moment
+from dossier.supervise.model import Apology, Dossier, StatusChange, moment_parser
 
 S001_SUPERVISION = Migration(
     "s001_supervision",
@@ -110,13 +110,18 @@ def check_version(path: Path) -> None:
 
 
 def read_dossiers(conn: sqlite3.Connection) -> tuple[Dossier, ...]:
+    """Every dossier with its history (without the notes: no report or list shows them)."""
+    moment = moment_parser()
     history: dict[str, list[StatusChange]] = {}
-    for code, status, at, note in conn.execute(
-        "SELECT code, status, at, note FROM supervision_history ORDER BY code, at, id"
+    for code, status, at in conn.execute(
+        "SELECT code, status, at FROM supervision_history ORDER BY code, at, id"
     ):
-        history.setdefault(code, []).append(StatusChange(status, parse_moment(at), note))
+        changes = history.get(code)
+        if changes is None:
+            changes = history[code] = []
+        changes.append(StatusChange(status, moment(at)))
     apologies = {
-        code: Apology(parse_moment(at), reason, parse_moment(new))
+        code: Apology(moment(at), reason, moment(new))
         for code, at, reason, new in conn.execute(
             "SELECT code, at, reason, new_appointment FROM supervision_apologies"
         )
@@ -133,8 +138,8 @@ def read_dossiers(conn: sqlite3.Connection) -> tuple[Dossier, ...]:
             unit=row[3],
             officer=row[4],
             channel=row[5],
-            received_at=parse_moment(row[6]),
-            appointment=parse_moment(row[7]) if row[7] else None,
+            received_at=moment(row[6]),
+            appointment=moment(row[7]) if row[7] else None,
             digitised=bool(row[8]),
             signed=bool(row[9]),
             history=tuple(history.get(row[0], ())),  # in time order by the query

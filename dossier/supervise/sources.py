@@ -15,7 +15,7 @@ from dossier.i18n import _
 from dossier.submit.auth import token_provider
 from dossier.submit.rest import RestPortalAdapter
 from dossier.submit.settings import PortalSettings, load_portal_settings
-from dossier.supervise.model import Apology, Dossier, StatusChange, parse_moment
+from dossier.supervise.model import Apology, Dossier, StatusChange, moment_parser
 from dossier.supervise.registry import open_registry, read_dossiers
 
 PAGE_SIZE = 2000
@@ -67,9 +67,12 @@ def from_portal(url: str, progress: Progress | None = None) -> tuple[Dossier, ..
                 return tuple(dossiers)
 
 
+_PARSE = moment_parser()  # one memory for every page of a run
+
+
 def _moment(value: Any, field: str) -> datetime:
     try:
-        return parse_moment(str(value))
+        return _PARSE(str(value))
     except ValueError:
         raise InputFileError(
             _("Cổng trả về thời điểm không hợp lệ ở {field}: {value!r}").format(field=field, value=value)

@@ -31,8 +31,9 @@ from dossier.profiles.deadlines import load_calendar
 from dossier.profiles.loader import load_catalogue
 from dossier.submit.portal.access import ADMIN, Action, Principal, find_credential
 from dossier.submit.portal.accesslog import AccessLog
+from dossier.submit.portal.documents import dossier_document, file_document, status_document, status_url
 from dossier.submit.portal.faults import RAW_SEND_KEY, FaultInjector
-from dossier.submit.portal.model import ApiError, DossierView, FileState, Status
+from dossier.submit.portal.model import ApiError
 from dossier.submit.portal.settings import PortalSettings
 from dossier.submit.portal.signatures import unsigned_reason
 from dossier.submit.portal.store import PortalStore
@@ -155,7 +156,7 @@ class PortalApi:
         return JSONResponse(
             dossier_document(view),
             status_code=201 if created else 200,
-            headers={"Location": _status_url(view)},
+            headers={"Location": status_url(view)},
         )
 
     async def list_dossiers(self, request: Request) -> Response:
@@ -222,7 +223,7 @@ class PortalApi:
     async def result(self, request: Request) -> Response:
         await self.authorize(request, Action.read)
         view, documents = await run_in_threadpool(self.store.result, request.path_params["ref"])
-        base = _status_url(view)
+        base = status_url(view)
         return JSONResponse(
             {
                 "status": status_document(view.status),
@@ -355,69 +356,6 @@ def _basic_client(request: Request) -> tuple[str, str] | None:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _status_url(view: DossierView) -> str:
-    return f"/v1/dossiers/{view.id}"
-
-
-STATUS_DOCUMENTS = {status: {"code": int(status), "name": status.label} for status in Status}
-
-
-def status_document(status: Status) -> dict[str, Any]:
-    return dict(STATUS_DOCUMENTS[status])
-
-
-def file_document(state: FileState) -> dict[str, Any]:
-    document: dict[str, Any] = {
-        "name": state.name,
-        "size": state.size,
-        "received": state.received,
-        "complete": state.complete,
-    }
-    if state.complete:
-        document["sha256"] = state.sha256
-    return document
-
-
-def dossier_document(view: DossierView) -> dict[str, Any]:
-    return {
-        "id": view.id,
-        "idempotency_key": view.idempotency_key,
-        "code": view.code,
-        "status": status_document(view.status),
-        "procedure_code": view.procedure_code,
-        "received_at": view.received_at,
-        "appointment": view.appointment,
-        "status_url": _status_url(view),
-        "files": [
-            {
-                "name": f.name,
-                "component_code": f.component_code,
-                "size": f.size,
-                "sha256": f.sha256,
-                "received": f.received,
-                "complete": f.complete,
-            }
-            for f in view.files
-        ],
-        # the shared status objects are only read by the JSON encoder (a list page holds thousands)
-        "history": [{"status": STATUS_DOCUMENTS[h.status], "at": h.at, "note": h.note} for h in view.history],
-        "agency_code": view.agency_code,
-        "officer": view.officer,
-        "channel": view.channel,
-        "procedure_name": view.procedure_name,
-        "digitised": view.digitised,
-        "signed": view.signed,
-        "apology": None
-        if view.apology is None
-        else {
-            "at": view.apology.at,
-            "reason": view.apology.reason,
-            "old_appointment": view.apology.old_appointment,
-            "new_appointment": view.apology.new_appointment,
-        },
-    }
 
 
 async def _api_error(request: Request, error: Exception) -> Response:
