@@ -58,7 +58,7 @@ Ví dụ:
 CHECK_EXIT_HELP = _(
     """Mã thoát: 0 hồ sơ đầy đủ; 6 hồ sơ còn thiếu thành phần (liệt kê hết); 12 cần cán bộ xem lại; 2 sai cú
 pháp lệnh (--assign); 3 không đọc được bản quét hoặc manifest.json; 5 không có thủ tục, sửa trang sai hoặc
-thiếu --officer; 9 không ghi được vào thư mục hồ sơ."""
+thiếu --officer."""
 )
 
 
