@@ -51,6 +51,12 @@ Ví dụ:
   dossier devices --json"""
 )
 
+
+DEVICES_EXIT_HELP = _(
+    """Mã thoát: 0 đã liệt kê (kể cả khi không có máy quét nào); 2 sai cú pháp lệnh; 3 không mở được máy quét;
+4 thiếu chương trình scanimage (sane-utils)."""
+)
+
 EXIT_CODES_HELP = _(
     """Mã thoát: 0 thành công; 1 lỗi không lường trước; 2 sai cú pháp lệnh; 3 tệp đầu vào hỏng hoặc không đọc
 được, máy quét lỗi; 4 thiếu chương trình hoặc dữ liệu (tesseract, vie, scanimage); 9 không ghi được đầu ra;
@@ -313,7 +319,7 @@ def page_progress(quiet: bool) -> Iterator[StageProgress]:
         yield update
 
 
-@cli.command(help=DEVICES_HELP)
+@cli.command(help=DEVICES_HELP, epilog=DEVICES_EXIT_HELP)
 @json_option
 def devices(as_json: bool) -> None:
     from dataclasses import asdict

@@ -51,6 +51,14 @@ Ví dụ:
   dossier code check H57.132-260804-0583 --json"""
 )
 
+
+NEXT_EXIT_HELP = _(
+    """Mã thoát: 0 đã cấp mã; 2 sai cú pháp lệnh, mã định danh cơ quan hoặc --at sai dạng; 1 đã hết số thứ
+tự của ngày; 9 không mở hoặc không ghi được sổ cấp mã."""
+)
+
+CHECK_EXIT_HELP = _("Mã thoát: 0 mã đúng dạng; 2 sai cú pháp lệnh hoặc mã sai dạng (lý do được in ra).")
+
 STRICT_OPTION_HELP = _("Chỉ chấp nhận mã định danh đủ dạng QCVN 102:2016, ví dụ 000.00.06.H56.")
 
 
@@ -80,7 +88,7 @@ def code() -> None:
     pass
 
 
-@code.command(name="next", help=NEXT_HELP)
+@code.command(name="next", help=NEXT_HELP, epilog=NEXT_EXIT_HELP)
 @click.option("--agency", required=True, help=_("Mã định danh của cơ quan tiếp nhận, ví dụ 000.00.06.H56."))
 @click.option(
     "--at",
@@ -111,7 +119,7 @@ def next_command(
         click.echo(issued.text)
 
 
-@code.command(name="check", help=CHECK_HELP)
+@code.command(name="check", help=CHECK_HELP, epilog=CHECK_EXIT_HELP)
 @click.argument("text", metavar="CODE")
 @click.option("--strict", is_flag=True, help=STRICT_OPTION_HELP)
 @json_option

@@ -55,6 +55,13 @@ Ví dụ:
 )
 
 
+CHECK_EXIT_HELP = _(
+    """Mã thoát: 0 hồ sơ đầy đủ; 6 hồ sơ còn thiếu thành phần (liệt kê hết); 12 cần cán bộ xem lại; 2 sai cú
+pháp lệnh (--assign); 3 không đọc được bản quét hoặc manifest.json; 5 không có thủ tục, sửa trang sai hoặc
+thiếu --officer."""
+)
+
+
 def parse_assignments(values: tuple[str, ...]) -> dict[int, str]:
     assignments: dict[int, str] = {}
     for value in values:
@@ -98,7 +105,7 @@ def print_report(report: ChecklistReport, unreadable: list[int] | None = None) -
     console.print(verdict)
 
 
-@click.command(help=CHECK_HELP)
+@click.command(help=CHECK_HELP, epilog=CHECK_EXIT_HELP)
 @click.argument("dossier_dir", type=click.Path(path_type=Path))
 @click.option(
     "--procedure", "code", required=True, help=_("Mã thủ tục, ví dụ 1.001193 (xem `dossier profiles list`).")

@@ -45,6 +45,12 @@ Ví dụ:
 )
 
 
+DUE_EXIT_HELP = _(
+    """Mã thoát: 0 đã tính ngày hẹn; 2 sai cú pháp lệnh; 5 thiếu --procedure hoặc --days, không có thủ tục
+này, thời điểm tiếp nhận sai hoặc lịch nghỉ sai."""
+)
+
+
 def procedure_profile(code: str, on: date, profiles_dir: Path | None = None) -> Profile:
     """The profile of `code` in force on `on` (a full code like 2.000815.000.00.00.H38 works too): its
     `processing_days` is the procedure's processing time, the same figure `dossier profiles show` prints."""
@@ -136,7 +142,7 @@ def print_due(appointment: Appointment, profile: Profile | None) -> None:
         )
 
 
-@click.command("due", help=DUE_HELP)
+@click.command("due", help=DUE_HELP, epilog=DUE_EXIT_HELP)
 @click.option(
     "--procedure",
     "procedure_code",

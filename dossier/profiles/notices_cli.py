@@ -37,6 +37,26 @@ Ví dụ:
 )
 
 
+RECEIPT_EXIT_HELP = _(
+    """Mã thoát: 0 đã ghi giấy tiếp nhận; 2 sai cú pháp lệnh hoặc mã hồ sơ sai dạng; 3 không có thư mục hồ
+sơ, bản quét hoặc tệp người nộp không đọc được; 5 không có thủ tục, --received sai hoặc lịch nghỉ sai; 9
+không ghi được tệp PDF."""
+)
+
+SUPPLEMENT_EXIT_HELP = _(
+    """Mã thoát: 0 đã ghi phiếu yêu cầu bổ sung; 6 bản quét này đã có phiếu yêu cầu bổ sung (lần hai chỉ khi
+hồ sơ đã quét lại); 2 sai cú pháp lệnh hoặc mã hồ sơ sai dạng; 3 không có thư mục hồ sơ, bản quét hoặc
+tệp người nộp không đọc được; 5 hồ sơ không thiếu gì, --invalid không có trong thủ tục, không có thủ tục
+hoặc --received sai; 9 không ghi được tệp PDF."""
+)
+
+REFUSAL_EXIT_HELP = _(
+    """Mã thoát: 0 đã ghi phiếu từ chối; 2 sai cú pháp lệnh hoặc mã hồ sơ sai dạng; 3 không có thư mục hồ sơ
+hoặc tệp người nộp không đọc được; 5 không có thủ tục, thiếu lý do hoặc --received sai; 9 không ghi được
+tệp PDF."""
+)
+
+
 def parse_received(value: str | None) -> datetime:
     """An ISO 8601 date-time (naive = Vietnam time), or now."""
     if not value:
@@ -140,13 +160,19 @@ def notice() -> None:
     """The group; each form is a subcommand."""
 
 
-@notice.command(help=_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01), với ngày hẹn theo lịch làm việc."))
+@notice.command(
+    help=_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01), với ngày hẹn theo lịch làm việc."),
+    epilog=RECEIPT_EXIT_HELP,
+)
 @_common_options
 def receipt(**values: Any) -> None:
     _issue(NoticeKind.receipt, **values)
 
 
-@notice.command(help=_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02): mọi thành phần thiếu, một lần."))
+@notice.command(
+    help=_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02): mọi thành phần thiếu, một lần."),
+    epilog=SUPPLEMENT_EXIT_HELP,
+)
 @_common_options
 @click.option("--invalid", multiple=True, metavar="TPxx", help=_("Thành phần có nhưng không hợp lệ."))
 @click.option("--reason", default="", help=_("Lý do yêu cầu bổ sung (tùy chọn)."))
@@ -154,7 +180,9 @@ def supplement(invalid: tuple[str, ...], reason: str, **values: Any) -> None:
     _issue(NoticeKind.supplement, reason=reason, invalid=invalid, **values)
 
 
-@notice.command(help=_("Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03), với lý do."))
+@notice.command(
+    help=_("Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03), với lý do."), epilog=REFUSAL_EXIT_HELP
+)
 @_common_options
 @click.option("--reason", required=True, help=_("Lý do từ chối tiếp nhận."))
 def refusal(reason: str, **values: Any) -> None:

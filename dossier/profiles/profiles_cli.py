@@ -59,6 +59,16 @@ Ví dụ:
 )
 
 
+LIST_EXIT_HELP = _(
+    "Mã thoát: 0 đã liệt kê; 2 sai cú pháp lệnh; 5 hồ sơ mẫu có lỗi (xem `dossier profiles lint`)."
+)
+
+SHOW_EXIT_HELP = _(
+    """Mã thoát: 0 đã in; 2 sai cú pháp lệnh; 5 không có thủ tục này, không có quy định hiệu lực vào ngày đó
+hoặc hồ sơ mẫu có lỗi."""
+)
+
+
 @click.group(name="profiles", help=PROFILES_HELP)
 @click.option(
     "--profiles-dir",
@@ -87,7 +97,7 @@ def _profile_document(profile: Profile) -> dict[str, Any]:
     return document
 
 
-@profiles.command(name="list", help=LIST_HELP)
+@profiles.command(name="list", help=LIST_HELP, epilog=LIST_EXIT_HELP)
 @json_option
 @click.pass_context
 def list_command(ctx: click.Context, as_json: bool) -> None:
@@ -126,7 +136,7 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
     stdout_console.print(table)
 
 
-@profiles.command(name="show", help=SHOW_HELP)
+@profiles.command(name="show", help=SHOW_HELP, epilog=SHOW_EXIT_HELP)
 @click.argument("code")
 @click.option(
     "--on",

@@ -24,7 +24,13 @@ Ví dụ:
 )
 
 
-@click.command(help=SEPARATORS_HELP)
+SEPARATORS_EXIT_HELP = _(
+    """Mã thoát: 0 đã ghi; 2 sai cú pháp lệnh; 5 không có thủ tục, không có quy định hiệu lực vào ngày đó hoặc
+hồ sơ mẫu có lỗi; 9 không ghi được tệp PDF."""
+)
+
+
+@click.command(help=SEPARATORS_HELP, epilog=SEPARATORS_EXIT_HELP)
 @click.option(
     "--procedure", "code", required=True, help=_("Mã thủ tục, ví dụ 1.001193 (xem `dossier profiles list`).")
 )

@@ -15,6 +15,12 @@ from dossier.i18n import _
 from dossier.samples.degrade import PROFILES
 from dossier.samples.make import GROUND_TRUTH_NAME, SampleSet, make_samples
 
+MAKE_EXIT_HELP = _(
+    "Mã thoát: 0 đã tạo; 2 sai cú pháp lệnh; 9 không tạo được thư mục hoặc không ghi được tệp mẫu."
+)
+
+DOSSIER_EXIT_HELP = _("Mã thoát: 0 đã tạo; 2 sai cú pháp lệnh; 5 không có thủ tục này hoặc hồ sơ mẫu có lỗi.")
+
 
 @click.group(
     name="samples",
@@ -29,6 +35,7 @@ def samples() -> None:
 
 @samples.command(
     name="make",
+    epilog=MAKE_EXIT_HELP,
     help=_(
         "Tạo COUNT trang mẫu trong thư mục DIR: ảnh PNG, JPEG, TIFF (có tệp TIFF nhiều trang) và tệp "
         "ground_truth.json ghi văn bản chuẩn, góc xoay, độ nghiêng của từng trang. Cùng SEED luôn cho "
@@ -91,6 +98,7 @@ def _print_summary(sample_set: SampleSet, seconds: float) -> None:
 
 @samples.command(
     name="dossier",
+    epilog=DOSSIER_EXIT_HELP,
     help=_(
         "Tạo một hồ sơ mẫu của thủ tục CODE trong thư mục DIR: mỗi thành phần một hoặc hai trang (ảnh PNG đã "
         "xuống cấp như bản quét), thêm trang lạc, có thể bỏ bớt thành phần để thử phiếu yêu cầu bổ sung; "

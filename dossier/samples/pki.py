@@ -581,7 +581,13 @@ Ví dụ:
 )
 
 
-@click.command(name="pki", help=PKI_HELP)
+PKI_EXIT_HELP = _(
+    """Mã thoát: 0 đã tạo (với --serve: khi dừng bằng Ctrl+C hoặc SIGTERM); 2 sai cú pháp lệnh; 4 thiếu gói bổ
+sung 'pki' (certomancer); 1 máy chủ certomancer không trả lời hoặc lỗi khác."""
+)
+
+
+@click.command(name="pki", help=PKI_HELP, epilog=PKI_EXIT_HELP)
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--port", type=click.IntRange(1, 65535), help=_("Cổng trên 127.0.0.1 (mặc định: một cổng trống).")

@@ -61,6 +61,12 @@ Ví dụ:
   dossier tokens --token-label "VNPT-CA" --json"""
 )
 
+TOKENS_EXIT_HELP = _(
+    """Mã thoát: 0 đã liệt kê; 2 sai cú pháp lệnh; 4 không tìm thấy hoặc không nạp được thư viện PKCS#11; 5
+chưa chỉ định thư viện PKCS#11 hoặc cấu hình ký số sai; 7 không đăng nhập được token (sai PIN, token bị
+khóa, không có token mang nhãn này)."""
+)
+
 
 def _settings() -> SigningSettings:
     return load_signing_settings()
@@ -299,7 +305,7 @@ def print_batch(result: BatchResult) -> None:
     )
 
 
-@click.command(name="tokens", help=TOKENS_HELP)
+@click.command(name="tokens", help=TOKENS_HELP, epilog=TOKENS_EXIT_HELP)
 @click.option(
     "--pkcs11-module", type=click.Path(dir_okay=False, path_type=Path), help=_("Thư viện PKCS#11 của token.")
 )

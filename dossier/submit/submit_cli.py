@@ -96,6 +96,32 @@ Ví dụ:
 )
 
 
+SYNC_EXIT_HELP = _(
+    """Mã thoát: 0 mọi hồ sơ đã được tiếp nhận (hoặc hàng đợi trống); 75 không kết nối được cổng hoặc chưa có
+mã truy cập: hồ sơ vẫn chờ trong hàng đợi, chạy lại sau; 10 cổng từ chối hồ sơ hoặc mã truy cập; 3 tệp
+trong hàng đợi bị mất hoặc bị sửa (không gửi); 2 sai cú pháp lệnh; 5 cấu hình cổng sai; 9 không mở
+được sổ đăng ký."""
+)
+
+OUTBOX_EXIT_HELP = _("Mã thoát: 0 đã liệt kê; 2 sai cú pháp lệnh; 9 không mở được sổ đăng ký.")
+
+STATUS_EXIT_HELP = _(
+    """Mã thoát: 0 đã hỏi và cập nhật; 2 sai cú pháp lệnh, không có hồ sơ này trong sổ đăng ký hoặc hồ sơ
+chưa nộp xong; 5 cấu hình cổng hoặc mã truy cập sai; 9 không mở được sổ đăng ký; 10 cổng từ chối yêu
+cầu; 75 không kết nối được cổng (thử lại sau)."""
+)
+
+LOG_VERIFY_EXIT_HELP = _(
+    """Mã thoát: 0 nhật ký toàn vẹn; 8 chuỗi băm bị đứt (sự kiện bị sửa, xóa hoặc đổi chỗ); 2 sai cú pháp
+lệnh; 9 không mở được sổ đăng ký."""
+)
+
+LOG_SHOW_EXIT_HELP = _(
+    """Mã thoát: 0 đã in; 2 sai cú pháp lệnh hoặc không có hồ sơ này trong sổ đăng ký; 9 không mở được sổ
+đăng ký."""
+)
+
+
 # --- the citizen's data: file, options, prompt ---
 
 
@@ -248,7 +274,7 @@ def submit_document(result: SubmitResult) -> dict[str, Any]:
 # --- sync, outbox ---
 
 
-@click.command(help=SYNC_HELP)
+@click.command(help=SYNC_HELP, epilog=SYNC_EXIT_HELP)
 @click.option("--due", "due_only", is_flag=True, help=_("Chỉ gửi hồ sơ đã đến giờ thử lại."))
 @click.option("--no-receipt", is_flag=True, help=_("Không in giấy tiếp nhận (Mẫu 01)."))
 @click.option(
@@ -353,7 +379,7 @@ def _print_items(title: str, documents: list[dict[str, Any]]) -> None:
     stdout_console.print(table)
 
 
-@click.command(help=OUTBOX_HELP)
+@click.command(help=OUTBOX_HELP, epilog=OUTBOX_EXIT_HELP)
 @click.option("--all", "show_all", is_flag=True, help=_("Cả hồ sơ đã gửi xong và bị từ chối."))
 @workspace_option
 @json_option
@@ -374,7 +400,7 @@ def outbox(show_all: bool, workspace: Path | None, as_json: bool) -> None:
 # --- status ---
 
 
-@click.command(help=STATUS_HELP)
+@click.command(help=STATUS_HELP, epilog=STATUS_EXIT_HELP)
 @click.argument("code", required=False)
 @click.option("--all", "poll_all", is_flag=True, help=_("Mọi hồ sơ đã nộp và chưa xong."))
 @ca_bundle_option
@@ -445,7 +471,7 @@ def log() -> None:
     """The group; `verify` and `show` are its subcommands."""
 
 
-@log.command("verify", help=LOG_VERIFY_HELP)
+@log.command("verify", help=LOG_VERIFY_HELP, epilog=LOG_VERIFY_EXIT_HELP)
 @workspace_option
 @json_option
 @click.pass_context
@@ -483,7 +509,11 @@ def log_verify(ctx: click.Context, workspace: Path | None, as_json: bool) -> Non
     ctx.exit(int(exit_code))
 
 
-@log.command("show", help=_("In các sự kiện (của một hồ sơ nếu cho MÃ): thời điểm, người, việc, trạng thái."))
+@log.command(
+    "show",
+    help=_("In các sự kiện (của một hồ sơ nếu cho MÃ): thời điểm, người, việc, trạng thái."),
+    epilog=LOG_SHOW_EXIT_HELP,
+)
 @click.argument("dossier", required=False)
 @workspace_option
 @json_option

@@ -22,7 +22,14 @@ Ví dụ:
 )
 
 
-@click.command("history", help=HISTORY_HELP)
+HISTORY_EXIT_HELP = _(
+    """Mã thoát: 0 đã ghi; 2 sai cú pháp lệnh (cần đúng một nơi nhận); 3 sổ đăng ký do phiên bản mới hơn
+tạo; 5 cấu hình cổng sai; 9 không ghi được sổ đăng ký; 10 cổng từ chối (mã truy cập quản trị); 75 không
+kết nối được cổng."""
+)
+
+
+@click.command("history", help=HISTORY_HELP, epilog=HISTORY_EXIT_HELP)
 @click.option("--portal", metavar="URL", default=None, help=_("Cổng thử nghiệm nhận dữ liệu."))
 @click.option(
     "--workspace",

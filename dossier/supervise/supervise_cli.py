@@ -62,6 +62,27 @@ Ví dụ:
 )
 
 
+DEADLINES_EXIT_HELP = _(
+    """Mã thoát: 0 đã liệt kê; 2 sai cú pháp lệnh (cần đúng một nguồn); 3 không có sổ đăng ký, sổ do phiên
+bản mới hơn tạo hoặc cổng trả dữ liệu sai; 5 cấu hình, lịch nghỉ hoặc cấu hình cổng sai; 10 cổng từ chối
+yêu cầu (mã truy cập, quyền); 75 không kết nối được cổng."""
+)
+
+APOLOGIZE_EXIT_HELP = _(
+    """Mã thoát: 0 đã lập và ghi nhận; 16 bị từ chối theo quy định (hồ sơ chưa quá hạn hoặc đã xin lỗi một
+lần); 2 sai cú pháp lệnh, không có hồ sơ mã này, --new-date là ngày nghỉ hoặc không sau ngày hẹn cũ; 3
+không có sổ đăng ký hoặc sổ do phiên bản mới hơn tạo; 5 cấu hình, lịch nghỉ hoặc cấu hình cổng sai; 9
+tệp --out đã có hoặc không ghi được; 10 cổng từ chối yêu cầu; 75 không kết nối được cổng."""
+)
+
+REPORT_EXIT_HELP = _(
+    """Mã thoát: 0 đã lập báo cáo; 2 sai cú pháp lệnh (cần đúng một nguồn, --from/--to sai); 3 không có sổ
+đăng ký, sổ do phiên bản mới hơn tạo hoặc cổng trả dữ liệu sai; 5 cấu hình, ngưỡng màu, lịch nghỉ hoặc
+cấu hình cổng sai; 9 không ghi được tệp --html; 10 cổng từ chối yêu cầu (mã truy cập, quyền); 75 không
+kết nối được cổng."""
+)
+
+
 def _source_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option(
@@ -110,7 +131,7 @@ def _day(value: datetime | None) -> date | None:
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
-@click.command("deadlines", help=DEADLINES_HELP)
+@click.command("deadlines", help=DEADLINES_HELP, epilog=DEADLINES_EXIT_HELP)
 @_source_options
 @click.option("--overdue", is_flag=True, help=_("Chỉ hồ sơ đã quá hạn."))
 @click.option(
@@ -167,7 +188,7 @@ def _console() -> Console:
     return Console() if sys.stdout.isatty() else Console(width=200)
 
 
-@click.command("apologize", help=APOLOGIZE_HELP)
+@click.command("apologize", help=APOLOGIZE_HELP, epilog=APOLOGIZE_EXIT_HELP)
 @click.argument("code")
 @click.option("--reason", required=True, help=_("Lý do chậm trả kết quả."))
 @click.option(
@@ -231,7 +252,7 @@ def apologize_command(
     )
 
 
-@click.command("report", help=REPORT_HELP)
+@click.command("report", help=REPORT_HELP, epilog=REPORT_EXIT_HELP)
 @_source_options
 @click.option("--from", "start", type=DATE, default=None, help=_("Từ ngày (YYYY-MM-DD, giờ Việt Nam)."))
 @click.option("--to", "end", type=DATE, default=None, help=_("Đến hết ngày (YYYY-MM-DD)."))

@@ -38,12 +38,19 @@ Ví dụ:
 )
 
 
+SERVE_EXIT_HELP = _(
+    """Mã thoát: 0 dừng êm (SIGTERM); 130 dừng bằng Ctrl+C; 2 sai cú pháp lệnh; 4 thiếu gói bổ sung 'portal';
+5 thiếu mã truy cập, thiếu khóa bí mật OAuth2 hoặc tệp --credentials sai; 1 lỗi khác, ví dụ cổng TCP đang
+bị chương trình khác dùng."""
+)
+
+
 @click.group("portal", help=PORTAL_HELP)
 def portal() -> None:
     pass
 
 
-@portal.command("serve", help=SERVE_HELP)
+@portal.command("serve", help=SERVE_HELP, epilog=SERVE_EXIT_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, help=_("Địa chỉ lắng nghe."))
 @click.option(
     "--port",
