@@ -352,12 +352,16 @@ def main() -> None:
     )
     parser.add_argument("--memory-pages", type=int, default=500)
     parser.add_argument("--dpi", type=int, default=300, help="the tree's resolution (the memory PDF is 300)")
+    parser.add_argument("--sizes", help="dossier sizes, comma-separated (default: 32 dossiers, 302 pages)")
+    parser.add_argument("--client-counts", default="30,300", help="numbers of one-page dossiers")
     args = parser.parse_args()
     DPI["value"] = args.dpi
     out = OUT / ("small" if args.small else "full")
     subprocess.run(["rm", "-rf", str(out)], check=True)
     out.mkdir(parents=True)
     sizes = SMALL_SIZES if args.small else SIZES
+    if args.sizes:
+        sizes = tuple(int(n) for n in args.sizes.split(","))
     pages = pool(out, 6 if args.small else POOL_PAGES, args.seed, args.dpi)
     report: dict[str, object] = {
         "machine": machine().__dict__,
@@ -435,7 +439,8 @@ def main() -> None:
     if args.only in (None, "memory"):
         count = 20 if args.small else args.memory_pages
         memory = memory_run(out, count, args.jobs)
-        growth = client_growth(out, (5, 10) if args.small else (30, 300), args.jobs)
+        counts = tuple(int(n) for n in args.client_counts.split(","))
+        growth = client_growth(out, (5, 10) if args.small else counts, args.jobs)
         report["memory"] = memory
         report["client_growth_mb"] = growth
         lines += [
