@@ -166,7 +166,7 @@ def contribution(dossier: Dossier, period: Period) -> tuple[int, ...]:
         went_overdue,
         went_overdue and apology is not None,
         apology is not None and start <= apology.at < end,
-    )  # type: ignore[return-value]
+    )
 
 
 def tally_of(rows: list[tuple[int, ...]]) -> Tally:
