@@ -39,12 +39,8 @@ install: system-deps venv
 lint: install
 	$(BIN)/ruff check dossier tests bench
 	$(BIN)/ruff format --check dossier tests bench
-	# The layers contract (.importlinter) passes once the registry, event log and workspace live in
-	# dossier/store/ (the check and sign commands still import them from dossier/submit/): then uncomment.
-	# $(BIN)/lint-imports
-	# The type check (config: [mypy] in setup.cfg) reports 72 errors on the code as it is (mostly arg-type
-	# from untyped libraries' values); uncomment once they are fixed.
-	# $(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: install
 	@tesseract --version 2>&1 | head -1; tesseract --list-langs 2>&1 | tr '\n' ' '; echo
