@@ -39,13 +39,8 @@ install: system-deps venv
 lint: install
 	$(BIN)/ruff check dossier tests bench
 	$(BIN)/ruff format --check dossier tests bench
-	# The layers contract (.importlinter) passes once the registry, event log and workspace live in
-	# dossier/store/ (it does on main merged with the portable branch; before the move, the check and sign
-	# commands imported them from dossier/submit/): uncomment it there.
-	# $(BIN)/lint-imports
-	# The type check (config: [mypy] in setup.cfg) reports 72-75 errors on the code as it is (mostly arg-type
-	# on values from untyped libraries); uncomment once they are fixed.
-	# $(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: install
 	@tesseract --version 2>&1 | head -1; tesseract --list-langs 2>&1 | tr '\n' ' '; echo

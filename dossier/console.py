@@ -27,7 +27,7 @@ def printable(text: str) -> str:
 class SafeConsole(Console):
     """A rich console that escapes control characters in every plain string it prints (table cells too)."""
 
-    def render_str(self, text: str, **kwargs: object) -> Text:  # type: ignore[override]
+    def render_str(self, text: str, **kwargs: object) -> Text:
         return super().render_str(printable(text), **kwargs)  # type: ignore[arg-type]
 
 

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import BinaryIO, cast
 
 import filelock
 
@@ -34,7 +34,7 @@ def fsync_path(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, mode: str = "wb") -> Iterator[IO]:
+def atomic_writer(path: Path, mode: str = "wb") -> Iterator[BinaryIO]:
     """Write to a hidden temporary file beside `path`, fsync it, then rename it over `path`.
 
     On any exception the temporary file is removed and `path` is left as it was.
@@ -45,7 +45,7 @@ def atomic_writer(path: Path, mode: str = "wb") -> Iterator[IO]:
     tmp_path = Path(tmp.name)
     try:
         tmp_path.chmod(FILE_MODE)
-        yield tmp
+        yield cast(BinaryIO, tmp)  # typeshed's wrapper is an IO[Any], not a BinaryIO
         tmp.flush()
         os.fsync(tmp.fileno())
         tmp.close()

@@ -260,6 +260,7 @@ def load_image_page(page: RawPage, default_dpi: float) -> tuple[np.ndarray, floa
     """Decode one page to a BGR (or grey) array and its dpi. Runs in worker processes."""
     if page.source.kind == SourceKind.pdf:
         return _render_pdf_page(page, default_dpi)
+    image: Image.Image  # exif_transpose gives a plain Image
     try:
         with Image.open(page.path) as image:
             image.seek(page.frame)

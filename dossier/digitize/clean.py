@@ -141,7 +141,7 @@ def _osd_copy(image: np.ndarray, gray_bg: np.ndarray, border: np.ndarray, dpi: f
 def dark_border_mask(small: np.ndarray, dpi: float) -> np.ndarray:
     """uint8 0/1 mask of dark regions touching the image edge that are large: scanner lid, table, shadow."""
     level = float(np.percentile(small, 90))
-    dark = (small < BORDER_DARK * level).astype(np.uint8)
+    dark: np.ndarray = (small < BORDER_DARK * level).astype(np.uint8)
     # open away thin strokes so text that touches the border is not taken with it
     k = max(3, round(0.08 * dpi))
     dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))

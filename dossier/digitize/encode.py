@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 from PIL import Image
+from PIL.TiffImagePlugin import TiffImageFile
 
 from dossier.models import ColourMode
 
@@ -151,8 +152,9 @@ def text_mask(rgb: np.ndarray) -> np.ndarray:
     red, green, blue = cv2.split(rgb)
     chroma = cv2.subtract(cv2.max(cv2.max(red, green), blue), cv2.min(cv2.min(red, green), blue))
     otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    dark = cv2.compare(gray, min(float(otsu), MASK_MAX_GRAY), cv2.CMP_LT)
-    colourless = cv2.compare(chroma, MASK_MAX_CHROMA, cv2.CMP_LT)
+    # the OpenCV stubs leave out the scalar form of src2 that compare() accepts
+    dark = cv2.compare(gray, min(float(otsu), MASK_MAX_GRAY), cv2.CMP_LT)  # type: ignore[call-overload]
+    colourless = cv2.compare(chroma, MASK_MAX_CHROMA, cv2.CMP_LT)  # type: ignore[call-overload]
     return cv2.bitwise_and(dark, colourless) > 0
 
 
@@ -161,7 +163,8 @@ def text_free_background(rgb: np.ndarray, text: np.ndarray, scale: int) -> np.nd
     height, width = text.shape
     small_size = (max(1, round(width / scale)), max(1, round(height / scale)))
     rim = cv2.dilate(text.astype(np.uint8), np.ones((5, 5), np.uint8))
-    keep = cv2.compare(rim, 0, cv2.CMP_EQ)  # 255 where the pixel is paper, seal or signature
+    # 255 where the pixel is paper, seal or signature (scalar src2: see text_mask)
+    keep = cv2.compare(rim, 0, cv2.CMP_EQ)  # type: ignore[call-overload]
     kept = cv2.bitwise_and(rgb, rgb, mask=keep)
     # Area averages of the kept pixels only: sum(kept) / count(kept) per background cell.
     num = cv2.resize(kept, small_size, interpolation=cv2.INTER_AREA).astype(np.float32)
@@ -190,6 +193,7 @@ def _to_rgb(image: np.ndarray) -> np.ndarray:
 
 def _single_tiff_strip(tiff: bytes) -> bytes:
     with Image.open(io.BytesIO(tiff)) as img:
+        assert isinstance(img, TiffImageFile)  # encode_g4 wrote it as a TIFF
         offsets = img.tag_v2[273]
         counts = img.tag_v2[279]
     if len(offsets) != 1:

@@ -10,7 +10,7 @@ import cv2
 
 from dossier.digitize.acquire import load_image_page
 from dossier.digitize.clean import clean_page_for_ocr
-from dossier.digitize.encode import EncodedImage, encode_page_image
+from dossier.digitize.encode import DEFAULT_JPEG_QUALITY, EncodedImage, encode_page_image
 from dossier.digitize.ocr import ocr_image_file
 from dossier.errors import DossierError
 from dossier.models import ColourMode, PageText, ProcessedPage, RawPage
@@ -85,8 +85,7 @@ def _process(job: PageJob) -> PageOutcome:
         result = replace(result, is_blank=False)  # a short word or a signature line on an empty sheet
 
     t0 = time.monotonic()
-    kwargs = {"jpeg_quality": job.jpeg_quality} if job.jpeg_quality else {}
-    encoded = encode_page_image(cleaned, result.mode, dpi, **kwargs)
+    encoded = encode_page_image(cleaned, result.mode, dpi, job.jpeg_quality or DEFAULT_JPEG_QUALITY)
     timings["encode"] = time.monotonic() - t0
     processed = ProcessedPage(page, result, width, height, dpi, text, timings)
     return PageOutcome(job, processed, encoded)

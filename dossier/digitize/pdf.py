@@ -170,6 +170,7 @@ def _image_xobject(pdf: pikepdf.Pdf, layer: ImageLayer) -> pikepdf.Stream:
     if layer.is_mask:
         stream.ImageMask = True
     else:
+        assert layer.colour_space is not None  # None only for a mask
         stream.ColorSpace = pikepdf.Name(layer.colour_space)
     return stream
 

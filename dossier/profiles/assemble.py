@@ -58,12 +58,12 @@ def write_components(
         _write_pages(scan, tuple(pages), path)
         files.append(ComponentFile(component, tuple(pages), path.name, sha256_file(path)))
     earlier = {c.path for c in manifest.components or ()}
-    document = report_document(report, checks)
+    checklist_document = report_document(report, checks)
     folder.write_manifest(
         replace(
             manifest,
             components=tuple(ComponentEntry(f.component, f.pages, f.path, f.sha256) for f in files),
-            checklist=Checklist(report.profile.code, str(report.verdict), document),
+            checklist=Checklist(report.profile.code, str(report.verdict), checklist_document),
         )
     )
     for name in earlier - {f.path for f in files}:

@@ -92,8 +92,8 @@ def apply_assignments(documents: tuple[Document, ...], assignments: dict[int, st
         return documents
     pages = sorted({p for d in documents for p in d.pages})
     owner = {p: (d.component, d.confidence, d.evidence) for d in documents for p in d.pages}
-    for page, component in assignments.items():
-        owner[page] = (component, 1.0, _("cán bộ chỉ định"))
+    for page, assigned in assignments.items():
+        owner[page] = (assigned, 1.0, _("cán bộ chỉ định"))
     result: list[Document] = []
     for page in pages:
         component, confidence, evidence = owner[page]

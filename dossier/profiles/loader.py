@@ -424,7 +424,7 @@ class _Reader:
         return Component(
             id=values["id"],
             name=values["name"],
-            requirement=requirement,
+            requirement=values["requirement"],
             form=values["form"],
             copies=values["copies"],
             condition=condition,
@@ -439,7 +439,7 @@ class _Reader:
         )
 
     def check_component_ids(self, tables: list[Any], where: KeyPath) -> None:
-        seen: set[str] = set()
+        seen: set[str | None] = set()
         for index, table in enumerate(tables):
             component_id = table.get("id") if isinstance(table, dict) else None
             if component_id in seen:

@@ -105,7 +105,7 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
 
     catalogue = _catalogue(ctx)
     today = date.today()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for procedure in catalogue.procedures:
         profile = procedure.version_on(today) or procedure.current
         rows.append(

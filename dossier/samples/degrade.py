@@ -62,7 +62,7 @@ def _noise(arr: np.ndarray, sigma: float, nprng: np.random.Generator) -> np.ndar
     height, width = arr.shape[:2]
     half = ((height + 1) // 2, (width + 1) // 2)
     spread = max(1, round(sigma * 1.22))  # two uniforms on [-spread, spread] sum to sd ~ sigma
-    grain = nprng.integers(-spread, spread + 1, half, dtype=np.int8).astype(np.float32)
+    grain: np.ndarray = nprng.integers(-spread, spread + 1, half, dtype=np.int8).astype(np.float32)
     grain += nprng.integers(-spread, spread + 1, half, dtype=np.int8)
     grain = cv2.resize(grain * 0.5, (half[1] * 2, half[0] * 2), interpolation=cv2.INTER_NEAREST)[
         :height, :width
@@ -139,7 +139,7 @@ def photo(page: PageToDegrade, rng: random.Random, nprng: np.random.Generator) -
     grey = cv2.GaussianBlur(grey, (0, 0), rng.uniform(1.0, 1.4))
     angle = _signed(rng, 0.2, 1.5)
     grey = _rotate_expanded(grey, angle, rng.uniform(90, 140))  # table or desk around the sheet
-    grey = grey * _illumination(*grey.shape, rng)
+    grey = grey * _illumination(grey.shape[0], grey.shape[1], rng)
     tint = np.array([1.0, rng.uniform(0.93, 0.97), rng.uniform(0.78, 0.86)], dtype=np.float32)
     rgb = grey[..., None] * tint
     return _degraded(_noise(rgb, 4.0, nprng), skew=-angle)
@@ -309,7 +309,7 @@ def rotated180(page: PageToDegrade, rng: random.Random, nprng: np.random.Generat
 
 
 def blank(page: PageToDegrade, rng: random.Random, nprng: np.random.Generator) -> Degraded:
-    arr = np.full(np.asarray(page.image).shape, rng.uniform(225, 245), np.float32)
+    arr: np.ndarray = np.full(np.asarray(page.image).shape, rng.uniform(225, 245), np.float32)
     if rng.random() < 0.5:
         arr = _dark_bands(arr, rng, nprng)
     for _ in range(rng.randint(0, 6)):  # a few faint specks of dust

@@ -338,7 +338,7 @@ def write_test_pki(
     """
     require_extra("pki")
     import yaml
-    from certomancer.registry import CertLabel, CertomancerConfig
+    from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig
 
     directory = directory.absolute()  # the server runs in this folder: paths inside must not be relative
     port = port if port is not None else free_port()
@@ -358,7 +358,7 @@ def write_test_pki(
     password_file = directory / "p12-password.txt"
     atomic_write_text(password_file, password + "\n")
 
-    arch = CertomancerConfig.from_file(str(config_path)).get_pki_arch(ARCH)
+    arch = CertomancerConfig.from_file(str(config_path)).get_pki_arch(ArchLabel(ARCH))
     for name in config["pki-architectures"][ARCH]["certs"]:  # type: ignore[index]
         cert = arch.get_cert(CertLabel(name))
         atomic_write_bytes(certs_dir / f"{name}.cert.pem", pem.armor("CERTIFICATE", cert.dump()))

@@ -6,6 +6,7 @@ import random
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import overload
 
 FAMILY_NAMES = (
     "Nguyễn",
@@ -448,6 +449,10 @@ def make_page_content(rng: random.Random) -> PageContent:
     )
 
 
+@overload
+def _nfc_block(block: Block) -> Block: ...
+@overload
+def _nfc_block(block: None) -> None: ...
 def _nfc_block(block: Block | None) -> Block | None:
     if block is None:
         return None

@@ -12,10 +12,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dossier.errors import ConfigError, InputFileError
 from dossier.i18n import _
 from dossier.signing.settings import STAMP_HEIGHT, STAMP_MARGIN, STAMP_WIDTH
+
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.images import PdfImage
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 # fontTools warns on stderr about tables it drops while subsetting (FFTM): noise for the officer.
@@ -145,7 +149,7 @@ class StampStyleFactory:
         self._workdir.cleanup()
 
 
-def _seal(path: Path) -> object:
+def _seal(path: Path) -> PdfImage:
     from PIL import Image, UnidentifiedImageError
     from pyhanko.pdf_utils.images import PdfImage
 

@@ -65,7 +65,7 @@ def find_pdfs(root: Path) -> list[Path]:
     """Every `*.pdf` (any case) under `root`, sorted; hidden files and folders left out."""
     if not root.is_dir():
         raise InputFileError(_("Không phải thư mục hoặc không đọc được."), path=root)
-    found = []
+    found: list[Path] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(Path(folder) / f for f in files if f.lower().endswith(".pdf") and not f.startswith("."))

@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pkcs11
 from asn1crypto import x509
@@ -20,6 +21,9 @@ from pkcs11 import exceptions as p11
 from dossier.errors import InputFileError, MissingDependencyError, SigningError
 from dossier.i18n import _
 from dossier.signing.secrets import Prompter, hidden_prompt, p12_password, token_pin
+
+if TYPE_CHECKING:
+    from pkcs11._pkcs11 import lib as Pkcs11Library  # the class pkcs11.lib() returns
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ def _cached_key_signer_class() -> type:
     from pyhanko.sign.general import get_pyca_cryptography_hash
     from pyhanko.sign.signers import SimpleSigner
 
-    class CachedKeySigner(SimpleSigner):  # type: ignore[misc]
+    class CachedKeySigner(SimpleSigner):
         _private_key: object = None
 
         def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
@@ -151,7 +155,7 @@ def open_p12(source: P12Source, prompt: Prompter = hidden_prompt) -> OpenedSigne
     return OpenedSigner(signer, certificate, chain, f"pkcs12:{source.path.name}")
 
 
-def load_module(module: Path) -> pkcs11.lib:
+def load_module(module: Path) -> Pkcs11Library:
     from pyhanko.sign.pkcs11 import p11_lib
 
     if not module.is_file():
@@ -189,7 +193,7 @@ def list_tokens(module: Path) -> tuple[TokenInfo, ...]:
     return tuple(found)
 
 
-def _find_token(library: pkcs11.lib, module: Path, token_label: str | None) -> pkcs11.Token:
+def _find_token(library: Pkcs11Library, module: Path, token_label: str | None) -> pkcs11.Token:
     tokens = []
     for slot in library.get_slots(token_present=True):
         with contextlib.suppress(p11.PKCS11Error):
@@ -312,7 +316,7 @@ def _serial_pkcs11_signer_class() -> type:
 
     from pyhanko.sign.pkcs11 import PKCS11Signer
 
-    class SerialPKCS11Signer(PKCS11Signer):  # type: ignore[misc]
+    class SerialPKCS11Signer(PKCS11Signer):
         _lock: asyncio.Lock | None = None
         _lock_loop: object = None
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from asn1crypto import x509
 
@@ -33,6 +34,9 @@ from dossier.signing.inputs import SignJob
 from dossier.signing.keys import OpenedSigner
 from dossier.signing.precheck import CertificateCheck, check_certificate
 from dossier.signing.settings import Level
+
+if TYPE_CHECKING:
+    from pyhanko.sign.fields import SigFieldSpec
 
 FIELD_PREFIX = "Signature"
 CONCURRENCY = 2  # files in flight: one is hashed and signed while another waits for the TSA
@@ -346,7 +350,7 @@ def _reserved_size(signed: bytes, field: str) -> int | None:
     return None
 
 
-def _field_spec(writer: object, field: str, stamp: StampStyleFactory | None, path: Path) -> object:
+def _field_spec(writer: object, field: str, stamp: StampStyleFactory | None, path: Path) -> SigFieldSpec:
     from pyhanko.sign import fields
 
     if stamp is None:
@@ -362,7 +366,7 @@ def _field_spec(writer: object, field: str, stamp: StampStyleFactory | None, pat
     return fields.SigFieldSpec(sig_field_name=field, on_page=index, box=box)  # type: ignore[arg-type]
 
 
-def _inherited(page: object, key: str) -> object:
+def _inherited(page: object, key: str) -> Iterable[Any]:
     node = page
     while node is not None:
         if key in node:  # type: ignore[operator]

@@ -293,8 +293,8 @@ def print_batch(result: BatchResult) -> None:
         for f in result.files:
             table.add_row(f.path.name, str(f.level), f.field, str(f.output))
         stdout_console.print(table)
-    for f in result.failed:
-        errors(f"✗ {f.path}: {f.reason}", markup=False)
+    for failure in result.failed:
+        errors(f"✗ {failure.path}: {failure.reason}", markup=False)
     stdout_console.print(
         _("Đã ký {n}/{total} tệp ở mức {level} trong {s:.1f} giây.").format(
             n=len(result.files),

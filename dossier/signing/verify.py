@@ -122,7 +122,7 @@ async def _chain_problem(
     indic = status.trust_problem_indic
     if indic is None:
         return None if status.validation_path is not None else SubIndication.no_certificate_chain_found.value
-    name = indic.name
+    name = indic.standard_name
     if name == SubIndication.certificate_chain_general_failure.value:
         name = await _explain_chain_failure(status, embedded.other_embedded_certs, make_context)
     return name
@@ -169,7 +169,7 @@ async def _validate_signature(
     embedded_source = RevocationSource.dss if contexts.has_embedded_revinfo else RevocationSource.none
     status = await run(contexts.offline)
     proof = status.timestamp_validity
-    raw_problem = status.trust_problem_indic.name if status.trust_problem_indic is not None else None
+    raw_problem = status.trust_problem_indic.standard_name if status.trust_problem_indic is not None else None
     if (
         raw_problem in SETTLED_AT_PROOF_TIME
         and contexts.has_embedded_revinfo

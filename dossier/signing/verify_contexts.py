@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from asn1crypto import x509
 from pyhanko.sign.validation import DocumentSecurityStore
@@ -31,7 +32,7 @@ class Contexts:
 
     def offline(self, moment: datetime | None = None) -> ValidationContext:
         """From the DSS alone; at `moment` (a proof of existence) revocation data issued later also counts."""
-        kwargs: dict[str, object] = {
+        kwargs: dict[str, Any] = {
             "trust_roots": list(self.trust_roots),
             "revocation_mode": "hard-fail",
             "allow_fetching": False,

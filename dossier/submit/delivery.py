@@ -74,7 +74,7 @@ def advance_registry(
     current = get_dossier(conn, item.dossier_id)
     if current.state is to:
         return
-    transition_by_id(conn, item.dossier_id, to, actor=actor, action=action, **values)  # type: ignore[arg-type]
+    transition_by_id(conn, item.dossier_id, to, actor=actor, action=action, **values)
 
 
 def log_fingerprint(sha256: str) -> str:

@@ -154,7 +154,8 @@ def _item(conn: sqlite3.Connection, row: tuple[Any, ...]) -> OutboxItem:
     values[4] = Path(values[4])
     values[5] = OutboxState(values[5])
     values[6] = DossierState(values[6])
-    return OutboxItem(*values, files=files)
+    values.append(files)  # the field after the row's columns
+    return OutboxItem(*values)
 
 
 def load_item(conn: sqlite3.Connection, item_id: str) -> OutboxItem:

@@ -9,6 +9,7 @@ credentials fetches a new token once before it counts as a rejection.
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 import random
@@ -22,6 +23,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity import sleep as tenacity_sleep
 
 from dossier import __version__
 from dossier.console import redact
@@ -251,7 +253,7 @@ class RestPortalAdapter:
         document = self._send("GET", f"{API_PREFIX}/dossiers", params=params).json()
         return tuple(document.get("items", ())), document.get("next")
 
-    def sandbox_import(self, items: list[dict[str, Any]]) -> int:
+    def sandbox_import(self, items: builtins.list[dict[str, Any]]) -> int:
         """Sandbox only (admin token): dossiers with their whole past; how many the portal imported."""
         body = json.dumps({"items": items}, ensure_ascii=False).encode("utf-8")
         response = self._send(
@@ -366,7 +368,7 @@ class RestPortalAdapter:
                 wait=self._wait,
                 reraise=True,
                 before_sleep=self._before_sleep,
-                **({"sleep": self._sleep} if self._sleep is not None else {}),
+                sleep=self._sleep if self._sleep is not None else tenacity_sleep,
             )
             try:
                 response = retrying(self._attempt, method, url, authenticate, request)

@@ -422,7 +422,7 @@ def status(
     settings = load_portal_settings().with_overrides(ca_bundle=ca_bundle)
     with contextlib.closing(resolve_workspace(workspace).connect()) as conn:
         report = poll_statuses(conn, adapter_factory(settings), actor=officer_actor(settings), code=code)
-    documents = [
+    documents: list[dict[str, Any]] = [
         {
             "dossier_id": u.dossier.id,
             "folder": str(u.dossier.folder),

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from dossier.errors import ConfigError, DossierError, ExitCode
@@ -115,9 +116,7 @@ def flush_outbox(
                 )
             except DossierError as error:  # e.g. no credentials: every item waits, with the reason
                 text = safe_error_text(str(error))
-                current = in_write_transaction(
-                    conn, lambda i=item, t=text: update_item(conn, i, last_error=t)
-                )
+                current = in_write_transaction(conn, partial(update_item, conn, item, last_error=text))
                 delivery = Delivery(current, DeliveryResult.queued, text)
             else:
                 delivery = deliver(conn, workspace, item, adapter, actor=actor, progress=progress)

@@ -22,7 +22,7 @@ def _svg(chart: alt.TopLevelMixin) -> str:
     return svg
 
 
-def _config(chart: alt.Chart) -> alt.Chart:
+def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return (
         chart.configure(font=FONT)
         .configure_view(strokeWidth=0)
@@ -43,7 +43,7 @@ def weekly_trend_svg(report: Report) -> str:
         {"ngưỡng": limits.yellow, "màu": BAND_COLOURS[Band.yellow]},
         {"ngưỡng": limits.orange, "màu": BAND_COLOURS[Band.orange]},
     ]
-    sort = [v["tuần"] for v in values]
+    sort = [str(v["tuần"]) for v in values]
     base = alt.Chart(alt.Data(values=values)).encode(
         x=alt.X("tuần:O", sort=sort, title="Tuần (bắt đầu thứ Hai)"),
         y=alt.Y("tỉ lệ:Q", scale=alt.Scale(domain=[0, 100]), title="Tỉ lệ đúng hạn (%)"),

@@ -167,7 +167,7 @@ def contribution(dossier: Dossier, period: Period) -> tuple[int, ...]:
         went_overdue,
         went_overdue and apology is not None,
         apology is not None and start <= apology.at < end,
-    )  # type: ignore[return-value]
+    )
 
 
 def tally_of(counts: Mapping[tuple[int, ...], int]) -> Tally:

@@ -83,7 +83,7 @@ def list_page(store: PortalStore, query: ListQuery) -> tuple[list[DossierView], 
     return _views(cursor, rows), (rows[-1][0] if more and rows else None)
 
 
-def _views(cursor: sqlite3.Cursor, rows: list[tuple]) -> list[DossierView]:  # type: ignore[type-arg]
+def _views(cursor: sqlite3.Cursor, rows: list[tuple]) -> list[DossierView]:
     ids = [row[1] for row in rows]
     files: dict[str, list[FileState]] = {i: [] for i in ids}
     digitised: set[str] = set()
