@@ -155,8 +155,21 @@ M003_OUTBOX = Migration(
     ),
 )
 
+M004_EVENT_ORIGIN = Migration(
+    "m004_event_origin",
+    (
+        # The hash of the event that produced each state row (`dossier log verify` checks rows against it).
+        "ALTER TABLE dossiers ADD COLUMN event_hash TEXT",
+        "ALTER TABLE outbox ADD COLUMN event_hash TEXT",
+        """UPDATE dossiers SET event_hash = (SELECT e.hash FROM events e WHERE e.dossier_id = dossiers.id
+           AND e.state = dossiers.state ORDER BY e.seq DESC LIMIT 1)""",
+        """UPDATE outbox SET event_hash = (SELECT e.hash FROM events e WHERE e.dossier_id = outbox.dossier_id
+           ORDER BY e.seq DESC LIMIT 1)""",
+    ),
+)
+
 # Append new steps at the end; never edit or reorder an applied one.
-MIGRATIONS: tuple[Migration, ...] = (M001_CODES, M002_REGISTRY, M003_OUTBOX)
+MIGRATIONS: tuple[Migration, ...] = (M001_CODES, M002_REGISTRY, M003_OUTBOX, M004_EVENT_ORIGIN)
 
 
 def open_db(path: Path | None = None, migrations: tuple[Migration, ...] = MIGRATIONS) -> sqlite3.Connection:

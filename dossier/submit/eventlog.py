@@ -51,6 +51,9 @@ class ChainProblemKind(StrEnum):
     reordered = "reordered"
     truncated = "truncated"
     head_missing = "head_missing"
+    wiped = "wiped"  # the events are gone, a checkpoint outside the database says there were some
+    checkpoint = "checkpoint"  # a checkpoint's timestamp does not match it
+    state_row = "state_row"  # a dossiers/outbox row no event produced
 
 
 @dataclass(frozen=True)
@@ -145,11 +148,15 @@ def log_event(
     state: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> Event:
-    """`append_event` in its own write transaction."""
-    return in_write_transaction(
+    """`append_event` in its own write transaction (then a checkpoint outside the database if one is due)."""
+    from dossier.submit.checkpoint import maybe_checkpoint
+
+    event = in_write_transaction(
         conn,
         lambda: append_event(conn, action, actor=actor, dossier_id=dossier_id, state=state, details=details),
     )
+    maybe_checkpoint(conn)
+    return event
 
 
 def read_events(conn: sqlite3.Connection, dossier_id: str | None = None) -> tuple[Event, ...]:

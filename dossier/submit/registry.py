@@ -21,6 +21,7 @@ from typing import Any
 from dossier.errors import DossierError, ExitCode
 from dossier.i18n import _
 from dossier.store.db import in_write_transaction
+from dossier.submit.checkpoint import maybe_checkpoint
 from dossier.submit.eventlog import append_event, default_actor
 from dossier.submit.workspace import Workspace, resolve_workspace
 
@@ -226,7 +227,9 @@ def transition(
             "VALUES (?, ?, ?, ?, ?)",
             [(dossier_id, f.path, f.sha256, f.size, f.component_code) for f in files],
         )
-    append_event(conn, action, actor=actor, dossier_id=dossier_id, state=str(to), details=details)
+    event = append_event(conn, action, actor=actor, dossier_id=dossier_id, state=str(to), details=details)
+    conn.execute("UPDATE dossiers SET event_hash = ? WHERE id = ?", (event.hash, dossier_id))
+    conn.execute("UPDATE outbox SET event_hash = ? WHERE dossier_id = ?", (event.hash, dossier_id))
     return get_dossier(conn, dossier_id)
 
 
@@ -264,6 +267,7 @@ def record_dossier_event(
                 procedure_code=procedure_code,
             ),
         )
+        maybe_checkpoint(conn)
 
 
 def note_dossier_event(

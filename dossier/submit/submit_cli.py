@@ -280,6 +280,7 @@ def _print_item_table(title: str, document: dict[str, Any]) -> None:
         (_("Số lần gửi"), str(document.get("attempts", 0))),
         (_("Lỗi gần nhất"), document.get("last_error") or "-"),
         (_("Giấy tiếp nhận"), document.get("receipt_pdf") or document.get("receipt_error") or "-"),
+        (_("Mã băm đầu chuỗi nhật ký"), document.get("log_head") or "-"),
     ]
     for label, value in rows:
         table.add_row(label, str(value))
@@ -382,6 +383,7 @@ def submit_document(result: SubmitResult) -> dict[str, Any]:
         "error_code": delivery.error_code,
         "receipt_pdf": str(result.receipt.path) if result.receipt and result.receipt.path else None,
         "receipt_error": result.receipt.error if result.receipt else None,
+        "log_head": result.log_head,
     }
     return document
 
@@ -412,6 +414,7 @@ def sync(
     workspace: Path | None,
     as_json: bool,
 ) -> None:
+    from dossier.submit.checkpoint import head_hash
     from dossier.submit.sync import flush_outbox, print_receipts
 
     settings = load_portal_settings().with_overrides(ca_bundle=ca_bundle)
@@ -436,6 +439,7 @@ def sync(
                 officer_name=officer_name.strip(),
                 profiles_dir=profiles_dir,
             )
+        log_head = head_hash(conn)
     documents = []
     for d in report.deliveries:
         receipt = receipts.get(d.item.id)
@@ -451,7 +455,7 @@ def sync(
             }
         )
     if as_json:
-        print_json({"exit_code": int(report.exit_code), "items": documents})
+        print_json({"exit_code": int(report.exit_code), "items": documents, "log_head": log_head})
     elif not _quiet(ctx):
         if not documents:
             stdout_console.print(_("Hàng đợi trống: không có hồ sơ nào chờ gửi."))
@@ -463,6 +467,7 @@ def sync(
                         _("Giấy tiếp nhận") + f" ({document.get('code') or '-'}): "
                         f"{document['receipt_pdf'] or document['receipt_error']}"
                     )
+            stdout_console.print(_("Mã băm đầu chuỗi nhật ký: {hash}").format(hash=log_head or "-"))
     ctx.exit(int(report.exit_code))
 
 
@@ -588,10 +593,10 @@ def log() -> None:
 @_json_option
 @click.pass_context
 def log_verify(ctx: click.Context, workspace: Path | None, as_json: bool) -> None:
-    from dossier.submit.eventlog import verify_chain
+    from dossier.submit.checkpoint import verify_log
 
     with contextlib.closing(resolve_workspace(workspace).connect()) as conn:
-        report = verify_chain(conn)
+        report = verify_log(conn)
     exit_code = ExitCode.ok if report.ok else ExitCode.verification_failed
     if as_json:
         problem = report.problem
@@ -619,6 +624,42 @@ def log_verify(ctx: click.Context, workspace: Path | None, as_json: bool) -> Non
             )
         )
     ctx.exit(int(exit_code))
+
+
+@log.command(
+    "checkpoint",
+    help=_(
+        "Ghi mốc đầu chuỗi nhật ký ra tệp chỉ-ghi-thêm ngoài cơ sở dữ liệu (kèm dấu thời gian RFC 3161 nếu "
+        "có [log] tsa-url hoặc [signing] tsa-url)."
+    ),
+)
+@click.option("--tsa", "tsa_url", help=_("Địa chỉ dịch vụ cấp dấu thời gian (mặc định: cấu hình)."))
+@_workspace_option
+@_json_option
+def log_checkpoint(tsa_url: str | None, workspace: Path | None, as_json: bool) -> None:
+    from dossier.submit.checkpoint import checkpoint_path, write_checkpoint
+
+    with contextlib.closing(resolve_workspace(workspace).connect()) as conn:
+        checkpoint = write_checkpoint(conn, tsa_url)
+        path = checkpoint_path(conn)
+    document = {
+        "file": str(path),
+        "checkpoint": checkpoint.__dict__ if checkpoint is not None else None,
+        "timestamped": bool(checkpoint and checkpoint.timestamp_token),
+    }
+    if as_json:
+        print_json(document)
+    elif checkpoint is None:
+        stdout_console.print(_("Nhật ký chưa có sự kiện nào: không có gì để ghi mốc."))
+    else:
+        stdout_console.print(
+            _("Đã ghi mốc nhật ký: {n} sự kiện, mã băm đầu chuỗi {hash}, vào {file}{stamp}.").format(
+                n=checkpoint.count,
+                hash=checkpoint.hash,
+                file=path,
+                stamp=_(" (có dấu thời gian)") if checkpoint.timestamp_token else "",
+            )
+        )
 
 
 @log.command("show", help=_("In các sự kiện (của một hồ sơ nếu cho MÃ): thời điểm, người, việc, trạng thái."))

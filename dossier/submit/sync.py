@@ -29,6 +29,7 @@ from dossier.submit.adapter import (
     PortalDossier,
     PortalRequestRejected,
 )
+from dossier.submit.checkpoint import head_hash, maybe_checkpoint
 from dossier.submit.eventlog import default_actor, log_event
 from dossier.submit.outbox import (
     Enqueued,
@@ -361,6 +362,7 @@ def flush_outbox(
     finally:
         for adapter in opened.values():
             adapter.close()
+    maybe_checkpoint(conn)
     return SyncReport(tuple(deliveries))
 
 
@@ -590,6 +592,7 @@ class SubmitResult:
     delivery: Delivery
     receipt: ReceiptResult | None
     citizen_id_masked: str
+    log_head: str | None = None  # the event log's head hash after this submission (shown on the receipt)
 
 
 ProgressFactory = Callable[[int], AbstractContextManager[ByteProgress]]  # total bytes -> progress context
@@ -648,4 +651,8 @@ def submit_dossier(
                     state=str(DossierState.acknowledged),
                     details={"file": printed.path.name},
                 )
-    return SubmitResult(enqueued, delivery, printed, mask_citizen_id(package.metadata.citizen.id_number))
+        maybe_checkpoint(conn)
+        head = head_hash(conn)
+    return SubmitResult(
+        enqueued, delivery, printed, mask_citizen_id(package.metadata.citizen.id_number), log_head=head
+    )
