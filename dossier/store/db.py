@@ -48,6 +48,7 @@ class Migration:
 
     name: str
     statements: tuple[str, ...]
+    run: Callable[[sqlite3.Connection], object] | None = None  # a data step after the statements
 
 
 M001_CODES = Migration(
@@ -168,8 +169,28 @@ M004_EVENT_ORIGIN = Migration(
     ),
 )
 
+
+def _protect_at_rest(conn: sqlite3.Connection) -> object:
+    from dossier.store.atrest import protect_at_rest
+
+    return protect_at_rest(conn)
+
+
+M005_CITIZEN_ID_AT_REST = Migration(
+    "m005_citizen_id_at_rest",
+    # dossiers.citizen_id becomes a keyed hash (lookups only); the masked form is what officers see
+    ("ALTER TABLE dossiers ADD COLUMN citizen_id_masked TEXT",),
+    run=_protect_at_rest,
+)
+
 # Append new steps at the end; never edit or reorder an applied one.
-MIGRATIONS: tuple[Migration, ...] = (M001_CODES, M002_REGISTRY, M003_OUTBOX, M004_EVENT_ORIGIN)
+MIGRATIONS: tuple[Migration, ...] = (
+    M001_CODES,
+    M002_REGISTRY,
+    M003_OUTBOX,
+    M004_EVENT_ORIGIN,
+    M005_CITIZEN_ID_AT_REST,
+)
 
 
 def open_db(path: Path | None = None, migrations: tuple[Migration, ...] = MIGRATIONS) -> sqlite3.Connection:
@@ -260,6 +281,8 @@ def _apply_if_new(conn: sqlite3.Connection, migration: Migration) -> bool:
         return False
     for statement in migration.statements:
         conn.execute(statement)
+    if migration.run is not None:
+        migration.run(conn)
     conn.execute(
         "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
         (migration.name, datetime.now(UTC).isoformat(timespec="seconds")),

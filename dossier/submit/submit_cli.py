@@ -415,7 +415,7 @@ def sync(
     as_json: bool,
 ) -> None:
     from dossier.submit.checkpoint import head_hash
-    from dossier.submit.sync import flush_outbox, print_receipts
+    from dossier.submit.sync import flush_outbox, print_receipts, purge_personal_data
 
     settings = load_portal_settings().with_overrides(ca_bundle=ca_bundle)
     space = resolve_workspace(workspace)
@@ -439,6 +439,7 @@ def sync(
                 officer_name=officer_name.strip(),
                 profiles_dir=profiles_dir,
             )
+        purge_personal_data(conn, space)
         log_head = head_hash(conn)
     documents = []
     for d in report.deliveries:

@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from dossier.errors import ConfigError, DossierError, ExitCode, PortalRejectedError, PortalUnavailableError
 from dossier.i18n import _
+from dossier.store.atrest import purge_metadata
 from dossier.store.db import in_write_transaction
 from dossier.submit.adapter import (
     Citizen,
@@ -32,6 +33,7 @@ from dossier.submit.adapter import (
 from dossier.submit.checkpoint import head_hash, maybe_checkpoint
 from dossier.submit.eventlog import default_actor, log_event
 from dossier.submit.outbox import (
+    METADATA_NAME,
     Enqueued,
     OutboxItem,
     OutboxState,
@@ -41,6 +43,7 @@ from dossier.submit.outbox import (
     load_item,
     mark_files_complete,
     next_attempt_after,
+    payload_dir,
     payload_file,
     read_metadata,
     safe_error_text,
@@ -556,6 +559,16 @@ def write_receipt(
     return ReceiptResult(out, printed_now=True)
 
 
+def purge_personal_data(conn: sqlite3.Connection, workspace: Workspace) -> int:
+    """The outbox keeps the citizen's ID number, name, phone and e-mail only until the portal acknowledged
+    the dossier (and its receipt was printed): purge them from every acknowledged submission's copy."""
+    purged = 0
+    for item in list_items(conn, open_only=False):
+        if item.state is OutboxState.acknowledged and not item.is_supplement:
+            purged += purge_metadata(payload_dir(workspace, item) / METADATA_NAME)
+    return purged
+
+
 def print_receipts(
     conn: sqlite3.Connection,
     workspace: Workspace,
@@ -651,6 +664,7 @@ def submit_dossier(
                     state=str(DossierState.acknowledged),
                     details={"file": printed.path.name},
                 )
+        purge_personal_data(conn, workspace)
         maybe_checkpoint(conn)
         head = head_hash(conn)
     return SubmitResult(
