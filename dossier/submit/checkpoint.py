@@ -5,11 +5,12 @@ none were cut off the end, or that the table was not emptied or rebuilt, by some
 Trusted logs (Certificate Transparency's signed tree heads, X-Road's timestamped message log) anchor the head
 elsewhere; we do the same:
 
-- every `[log] checkpoint-every` events (default 20), and on demand (`dossier log checkpoint`), the head
-  (count, last seq, hash) is appended as one JSON line to `log-checkpoints.jsonl` beside the database (0600,
-  opened append-only: a line is never rewritten);
-- when a timestamp service is configured (`[log] tsa-url`, else `[signing] tsa-url`), the line carries an
-  RFC 3161 timestamp token over the line's statement: proof, signed by the TSA, that this head existed then;
+- after every command that appended events, and on demand (`dossier log checkpoint`), the head (count, last
+  seq, hash) is appended as one JSON line to `log-checkpoints.jsonl` beside the database (0600, opened
+  append-only: a line is never rewritten);
+- when a timestamp service is configured (`[log] tsa-url`, else `[signing] tsa-url`), every
+  `[log] checkpoint-every` events (default 20) and on demand the line carries an RFC 3161 timestamp token over
+  its statement: proof, signed by the TSA, that this head existed then;
 - `dossier log verify` checks the chain against the latest checkpoint: fewer events than it recorded, or a
   different hash at its seq, is a wiped, shortened or rewritten log.
 
@@ -103,8 +104,11 @@ def _append(path: Path, checkpoint: Checkpoint) -> None:
         os.close(fd)
 
 
-def write_checkpoint(conn: sqlite3.Connection, tsa_url: str | None = None) -> Checkpoint | None:
-    """Append the current head (with a TSA token when `tsa_url`, or the configured TSA, is set)."""
+def write_checkpoint(
+    conn: sqlite3.Connection, tsa_url: str | None = None, *, local_only: bool = False
+) -> Checkpoint | None:
+    """Append the current head (with a TSA token when `tsa_url`, or the configured TSA, is set, unless
+    `local_only`)."""
     path = checkpoint_path(conn)
     if path is None:
         return None
@@ -113,7 +117,7 @@ def write_checkpoint(conn: sqlite3.Connection, tsa_url: str | None = None) -> Ch
         return None
     count, seq, digest = head
     _every, configured = _settings()
-    url = tsa_url or configured
+    url = None if local_only else (tsa_url or configured)
     at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     checkpoint = Checkpoint(seq=seq, count=count, hash=digest, at=at, tsa_url=url)
     if url:
@@ -127,17 +131,21 @@ def write_checkpoint(conn: sqlite3.Connection, tsa_url: str | None = None) -> Ch
 
 
 def maybe_checkpoint(conn: sqlite3.Connection) -> Checkpoint | None:
-    """A checkpoint when `checkpoint-every` events were added since the last one (after a commit)."""
+    """After a commit: a local checkpoint whenever the head moved (so no event can be cut off unseen), with
+    a TSA timestamp once `checkpoint-every` events were added since the last timestamped one."""
     if conn.in_transaction:
         return None
     path = checkpoint_path(conn)
     head = conn.execute("SELECT last_seq FROM event_head WHERE id = 1").fetchone()
     if path is None or head is None:
         return None
-    every, _tsa = _settings()
+    every, tsa = _settings()
     existing = read_checkpoints(path)
-    last = existing[-1].seq if existing else 0
-    return write_checkpoint(conn) if head[0] - last >= every else None
+    if existing and existing[-1].seq == head[0]:
+        return None
+    stamped = [c.seq for c in existing if c.timestamp_token]
+    due = tsa is not None and head[0] - (stamped[-1] if stamped else 0) >= every
+    return write_checkpoint(conn, local_only=not due)
 
 
 def token_matches(checkpoint: Checkpoint) -> bool:

@@ -42,6 +42,7 @@ from dossier.submit.adapter import (
     PortalStatus,
     SupplementMetadata,
 )
+from dossier.submit.checkpoint import maybe_checkpoint
 from dossier.submit.eventlog import append_event, default_actor
 from dossier.submit.outbox import (
     Enqueued,
@@ -377,4 +378,5 @@ def submit_supplement(
                     progress=tick,
                     just_queued=enqueued.created,
                 )
+        maybe_checkpoint(conn)
     return SupplementResult(enqueued, delivery, polled, round_number)

@@ -463,6 +463,7 @@ def poll_statuses(
     finally:
         for adapter in opened.values():
             adapter.close()
+    maybe_checkpoint(conn)
     return StatusReport(tuple(updates))
 
 

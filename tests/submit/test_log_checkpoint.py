@@ -81,16 +81,20 @@ def test_a_state_row_changed_behind_the_log_is_reported(history: Path) -> None:
     assert document["problem"]["kind"] == "state_row"
 
 
-def test_checkpoints_are_written_every_n_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    config = tmp_path / "config.toml"
-    config.write_text("[log]\ncheckpoint-every = 2\n", encoding="utf-8")
-    monkeypatch.setenv("DOSSIER_CONFIG", str(config))
-    for number in range(5):
+def test_every_command_leaves_a_checkpoint_so_even_one_cut_event_shows(tmp_path: Path) -> None:
+    for number in range(3):
         folder = tmp_path / f"hs-{number}"
         folder.mkdir()
         record_dossier_event(folder, DossierState.scanned)
     checkpoints = read_checkpoints(resolve_workspace().root / CHECKPOINT_NAME)
-    assert [c.count for c in checkpoints] == [2, 4]
+    assert [c.count for c in checkpoints] == [1, 2, 3]
+    sqlite(
+        "DELETE FROM events WHERE seq = 3",
+        "DELETE FROM dossiers WHERE event_hash NOT IN (SELECT hash FROM events)",
+        "UPDATE event_head SET count = 2, last_seq = 2, hash = (SELECT hash FROM events WHERE seq = 2)",
+    )
+    code, document = run("verify")
+    assert code == ExitCode.verification_failed and document["problem"]["kind"] == "truncated"
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +102,23 @@ def tsa_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestPki]:
     pki = write_test_pki(tmp_path_factory.mktemp("pki"), now=datetime.now(UTC))
     with running_pki_server(pki):
         yield pki
+
+
+@pytest.mark.pki
+def test_every_nth_checkpoint_is_timestamped_by_the_configured_tsa(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tsa_pki: TestPki
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[log]\ncheckpoint-every = 2\ntsa-url = "{tsa_pki.tsa_url}"\n', encoding="utf-8")
+    monkeypatch.setenv("DOSSIER_CONFIG", str(config))
+    for number in range(5):
+        folder = tmp_path / f"hs-{number}"
+        folder.mkdir()
+        record_dossier_event(folder, DossierState.scanned)
+    checkpoints = read_checkpoints(resolve_workspace().root / CHECKPOINT_NAME)
+    assert [c.count for c in checkpoints] == [1, 2, 3, 4, 5]
+    assert [c.count for c in checkpoints if c.timestamp_token] == [2, 4]
+    assert all(token_matches(c) for c in checkpoints)
 
 
 @pytest.mark.pki
