@@ -149,7 +149,7 @@ def log_event(
     details: dict[str, Any] | None = None,
 ) -> Event:
     """`append_event` in its own write transaction (then a checkpoint outside the database if one is due)."""
-    from dossier.submit.checkpoint import maybe_checkpoint
+    from dossier.store.checkpoint import maybe_checkpoint
 
     event = in_write_transaction(
         conn,

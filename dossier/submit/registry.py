@@ -21,8 +21,8 @@ from typing import Any
 from dossier.errors import DossierError, ExitCode
 from dossier.i18n import _
 from dossier.store.atrest import citizen_lookup_hash, mask_citizen_id
+from dossier.store.checkpoint import maybe_checkpoint
 from dossier.store.db import in_write_transaction
-from dossier.submit.checkpoint import maybe_checkpoint
 from dossier.submit.eventlog import append_event, default_actor
 from dossier.submit.workspace import Workspace, resolve_workspace
 

@@ -414,7 +414,7 @@ def sync(
     workspace: Path | None,
     as_json: bool,
 ) -> None:
-    from dossier.submit.checkpoint import head_hash
+    from dossier.store.checkpoint import head_hash
     from dossier.submit.sync import flush_outbox, print_receipts, purge_personal_data
 
     settings = load_portal_settings().with_overrides(ca_bundle=ca_bundle)
@@ -594,7 +594,7 @@ def log() -> None:
 @_json_option
 @click.pass_context
 def log_verify(ctx: click.Context, workspace: Path | None, as_json: bool) -> None:
-    from dossier.submit.checkpoint import verify_log
+    from dossier.store.checkpoint import verify_log
 
     with contextlib.closing(resolve_workspace(workspace).connect()) as conn:
         report = verify_log(conn)
@@ -638,7 +638,7 @@ def log_verify(ctx: click.Context, workspace: Path | None, as_json: bool) -> Non
 @_workspace_option
 @_json_option
 def log_checkpoint(tsa_url: str | None, workspace: Path | None, as_json: bool) -> None:
-    from dossier.submit.checkpoint import checkpoint_path, write_checkpoint
+    from dossier.store.checkpoint import checkpoint_path, write_checkpoint
 
     with contextlib.closing(resolve_workspace(workspace).connect()) as conn:
         checkpoint = write_checkpoint(conn, tsa_url)

@@ -34,6 +34,7 @@ from dossier.errors import (
 )
 from dossier.fsutil import atomic_write_text, fsync_path, make_private_dir
 from dossier.i18n import _
+from dossier.store.checkpoint import maybe_checkpoint
 from dossier.store.db import in_write_transaction
 from dossier.submit.adapter import (
     FileStatus,
@@ -42,7 +43,6 @@ from dossier.submit.adapter import (
     PortalStatus,
     SupplementMetadata,
 )
-from dossier.submit.checkpoint import maybe_checkpoint
 from dossier.submit.eventlog import append_event, default_actor
 from dossier.submit.outbox import (
     Enqueued,

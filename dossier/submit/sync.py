@@ -21,6 +21,7 @@ from typing import TypeVar
 from dossier.errors import ConfigError, DossierError, ExitCode, PortalRejectedError, PortalUnavailableError
 from dossier.i18n import _
 from dossier.store.atrest import purge_metadata
+from dossier.store.checkpoint import head_hash, maybe_checkpoint
 from dossier.store.db import in_write_transaction
 from dossier.submit.adapter import (
     Citizen,
@@ -30,7 +31,6 @@ from dossier.submit.adapter import (
     PortalDossier,
     PortalRequestRejected,
 )
-from dossier.submit.checkpoint import head_hash, maybe_checkpoint
 from dossier.submit.eventlog import default_actor, log_event
 from dossier.submit.outbox import (
     METADATA_NAME,

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from dossier.cli import cli
 from dossier.errors import ExitCode
 from dossier.samples.pki import TestPki, running_pki_server, write_test_pki
-from dossier.submit.checkpoint import CHECKPOINT_NAME, read_checkpoints, token_matches
+from dossier.store.checkpoint import CHECKPOINT_NAME, read_checkpoints, token_matches
 from dossier.submit.registry import DossierState, record_dossier_event
 from dossier.submit.workspace import resolve_workspace
 

@@ -248,7 +248,7 @@ def _state_row_problem(conn: sqlite3.Connection) -> CheckpointProblem | None:
 
 def verify_log(conn: sqlite3.Connection):  # -> eventlog.ChainReport
     """`verify_chain`, then the chain against the latest checkpoint, then the state rows against the chain."""
-    from dossier.submit.eventlog import ChainProblem, ChainProblemKind, verify_chain
+    from dossier.submit.eventlog import ChainProblem, ChainProblemKind, verify_chain  # store.eventlog on main
 
     report = verify_chain(conn)
     if not report.ok:
