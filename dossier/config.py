@@ -17,8 +17,8 @@ from typing import Any
 import platformdirs
 
 from dossier.errors import ConfigError
+from dossier.home import APP_NAME, HOME_ENV, dossier_home
 from dossier.i18n import _
-from dossier.store.db import APP_NAME, HOME_ENV, dossier_home
 
 CONFIG_ENV = "DOSSIER_CONFIG"
 CONFIG_NAME = "config.toml"

@@ -21,9 +21,9 @@ from dossier.config import config_path, load_config
 from dossier.errors import DossierError
 from dossier.extras import EXTRAS, install_command, missing_modules
 from dossier.fonts import FONT_DIR, FontStyle, font_path
+from dossier.home import HOME_ENV, dossier_home
 from dossier.i18n import _
 from dossier.signing.modules import modules_for, present_modules
-from dossier.store.db import HOME_ENV, dossier_home
 from dossier.tools import (
     TESSERACT_ENV,
     install_hint,

@@ -178,7 +178,10 @@ def probe_pdf(path: Path, first_index: int, limits: PdfLimits | None = None) -> 
                 _("Cây trang của PDF bị hỏng ({reason}).").format(reason=exc), path=path
             ) from exc
         pdfsource.check_page_count(path, count, limits)
-        page_checks = [pdfsource.check_page(path, checked.pages[n], n + 1, limits) for n in range(count)]
+        cache = pdfsource.StreamCache()
+        page_checks = [
+            pdfsource.check_page(path, checked.pages[n], n + 1, limits, cache) for n in range(count)
+        ]
         pdf = _open_pdf(path)
         try:
             if len(pdf) == 0 or count == 0:
@@ -191,7 +194,11 @@ def probe_pdf(path: Path, first_index: int, limits: PdfLimits | None = None) -> 
             pages = []
             for number in range(count):
                 chars, _w, _h = _page_facts(pdf, path, number)
-                born_digital = chars >= BORN_DIGITAL_MIN_CHARS and not page_checks[number].broken
+                born_digital = (
+                    chars >= BORN_DIGITAL_MIN_CHARS
+                    and not page_checks[number].broken
+                    and not pdfsource.images_broken(checked.pages[number], cache)
+                )
                 removed = (
                     pdfsource.strip_active_content(checked.pages[number].obj, apply=False)
                     if born_digital

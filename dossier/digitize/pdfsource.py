@@ -161,17 +161,42 @@ class PdfPageCheck:
     decompressed: int  # bytes its streams inflate to
 
 
-def check_page(path: Path, page: pikepdf.Page, number: int, limits: PdfLimits) -> PdfPageCheck:
+class StreamCache:
+    """Per file: each shared stream (a font, a form used on every page) is inflated and checked once."""
+
+    def __init__(self) -> None:
+        self.sizes: dict[tuple[int, int], int | None] = {}  # None: broken
+        self.images: dict[tuple[int, int], bool] = {}
+
+    def size(self, stream: pikepdf.Stream, budget: int) -> int | None:
+        key = stream.objgen
+        if key != (0, 0) and key in self.sizes:
+            return self.sizes[key]
+        try:
+            size: int | None = _stream_size(stream, budget)
+        except _Broken:
+            size = None
+        if key != (0, 0):
+            self.sizes[key] = size
+        return size
+
+    def image_broken(self, stream: pikepdf.Stream) -> bool:
+        key = stream.objgen
+        if key not in self.images:
+            self.images[key] = _image_is_broken(stream)
+        return self.images[key]
+
+
+def check_page(
+    path: Path, page: pikepdf.Page, number: int, limits: PdfLimits, cache: StreamCache | None = None
+) -> PdfPageCheck:
     """Inflate (counting, not keeping) what the page uses; refuse it past the limit."""
+    cache = cache or StreamCache()
     total = 0
     broken = False
     for stream in _reachable_streams(page.obj):
         try:
-            total += _stream_size(stream, limits.max_decompressed - total)
-            if stream.get("/Subtype") == pikepdf.Name.Image and not broken:
-                broken = _image_is_broken(stream) if total < limits.max_decompressed else False
-        except _Broken:
-            broken = True
+            size = cache.size(stream, limits.max_decompressed - total)
         except _OverBudget:
             raise InputFileError(
                 _(
@@ -180,7 +205,18 @@ def check_page(path: Path, page: pikepdf.Page, number: int, limits: PdfLimits) -
                 ).format(n=number, mb=limits.max_decompressed // (1024 * 1024)),
                 path=path,
             ) from None
+        broken = broken or size is None
+        total += size or 0
     return PdfPageCheck(broken, total)
+
+
+def images_broken(page: pikepdf.Page, cache: StreamCache) -> bool:
+    """A page image a viewer or `qpdf --check` cannot decode (checked only for pages to be copied)."""
+    return any(
+        cache.image_broken(stream)
+        for stream in _reachable_streams(page.obj)
+        if stream.get("/Subtype") == pikepdf.Name.Image
+    )
 
 
 def check_page_count(path: Path, count: int, limits: PdfLimits) -> None:

@@ -11,31 +11,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-import platformdirs
-
 from dossier.errors import OutputError
 from dossier.fsutil import FILE_MODE, make_private_dir
+from dossier.home import dossier_home
 from dossier.i18n import _
 
 DB_NAME = "dossier.sqlite3"
-HOME_ENV = "DOSSIER_HOME"
-APP_NAME = "dossier"
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 15_000  # a desk waits this long for another desk's transaction before giving up
-
-
-def dossier_home() -> Path:
-    """The folder holding the local database: `$DOSSIER_HOME`, else the platform's per-user data folder.
-
-    The platform folder comes from `platformdirs`: `%LOCALAPPDATA%\\dossier` on Windows,
-    `~/Library/Application Support/dossier` on macOS, `$XDG_DATA_HOME/dossier` (else `~/.local/share/dossier`)
-    on Linux.
-    """
-    configured = os.environ.get(HOME_ENV, "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
 def database_path(home: Path | None = None) -> Path:
@@ -48,6 +32,7 @@ class Migration:
 
     name: str
     statements: tuple[str, ...]
+    run: Callable[[sqlite3.Connection], object] | None = None  # a data step after the statements
 
 
 M001_CODES = Migration(
@@ -155,8 +140,41 @@ M003_OUTBOX = Migration(
     ),
 )
 
+M004_EVENT_ORIGIN = Migration(
+    "m004_event_origin",
+    (
+        # The hash of the event that produced each state row (`dossier log verify` checks rows against it).
+        "ALTER TABLE dossiers ADD COLUMN event_hash TEXT",
+        "ALTER TABLE outbox ADD COLUMN event_hash TEXT",
+        """UPDATE dossiers SET event_hash = (SELECT e.hash FROM events e WHERE e.dossier_id = dossiers.id
+           AND e.state = dossiers.state ORDER BY e.seq DESC LIMIT 1)""",
+        """UPDATE outbox SET event_hash = (SELECT e.hash FROM events e WHERE e.dossier_id = outbox.dossier_id
+           ORDER BY e.seq DESC LIMIT 1)""",
+    ),
+)
+
+
+def _protect_at_rest(conn: sqlite3.Connection) -> object:
+    from dossier.store.atrest import protect_at_rest
+
+    return protect_at_rest(conn)
+
+
+M005_CITIZEN_ID_AT_REST = Migration(
+    "m005_citizen_id_at_rest",
+    # dossiers.citizen_id becomes a keyed hash (lookups only); the masked form is what officers see
+    ("ALTER TABLE dossiers ADD COLUMN citizen_id_masked TEXT",),
+    run=_protect_at_rest,
+)
+
 # Append new steps at the end; never edit or reorder an applied one.
-MIGRATIONS: tuple[Migration, ...] = (M001_CODES, M002_REGISTRY, M003_OUTBOX)
+MIGRATIONS: tuple[Migration, ...] = (
+    M001_CODES,
+    M002_REGISTRY,
+    M003_OUTBOX,
+    M004_EVENT_ORIGIN,
+    M005_CITIZEN_ID_AT_REST,
+)
 
 
 def open_db(path: Path | None = None, migrations: tuple[Migration, ...] = MIGRATIONS) -> sqlite3.Connection:
@@ -247,6 +265,8 @@ def _apply_if_new(conn: sqlite3.Connection, migration: Migration) -> bool:
         return False
     for statement in migration.statements:
         conn.execute(statement)
+    if migration.run is not None:
+        migration.run(conn)
     conn.execute(
         "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
         (migration.name, datetime.now(UTC).isoformat(timespec="seconds")),

@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -51,6 +51,9 @@ class ChainProblemKind(StrEnum):
     reordered = "reordered"
     truncated = "truncated"
     head_missing = "head_missing"
+    wiped = "wiped"  # the events are gone, a checkpoint outside the database says there were some
+    checkpoint = "checkpoint"  # a checkpoint's timestamp does not match it
+    state_row = "state_row"  # a dossiers/outbox row no event produced
 
 
 @dataclass(frozen=True)
@@ -145,11 +148,15 @@ def log_event(
     state: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> Event:
-    """`append_event` in its own write transaction."""
-    return in_write_transaction(
+    """`append_event` in its own write transaction (then a checkpoint outside the database if one is due)."""
+    from dossier.store.checkpoint import maybe_checkpoint
+
+    event = in_write_transaction(
         conn,
         lambda: append_event(conn, action, actor=actor, dossier_id=dossier_id, state=state, details=details),
     )
+    maybe_checkpoint(conn)
+    return event
 
 
 def read_events(conn: sqlite3.Connection, dossier_id: str | None = None) -> tuple[Event, ...]:
@@ -244,3 +251,23 @@ def _head_problem(events: tuple[Event, ...], head: tuple[int, int, str] | None) 
             _("Sự kiện số {seq} (cuối nhật ký) đã bị sửa hoặc thay thế.").format(seq=last_seq),
         )
     return None
+
+
+def verify_log(conn: sqlite3.Connection) -> ChainReport:
+    """`verify_chain`, then the chain against the latest checkpoint, then the state rows against the chain."""
+    from dossier.store.checkpoint import check_against_checkpoints, state_row_problem
+
+    report = verify_chain(conn)
+    if not report.ok:
+        return report
+    found = check_against_checkpoints(conn) or state_row_problem(conn)
+    if found is None:
+        return report
+    kind = {
+        "wiped": ChainProblemKind.wiped,
+        "shortened": ChainProblemKind.truncated,
+        "rewritten": ChainProblemKind.edited,
+        "timestamp": ChainProblemKind.checkpoint,
+        "state_row": ChainProblemKind.state_row,
+    }[found.kind]
+    return replace(report, ok=False, problem=ChainProblem(kind, found.seq, found.message))

@@ -20,6 +20,8 @@ from typing import Any
 
 from dossier.errors import DossierError, ExitCode
 from dossier.i18n import _
+from dossier.store.atrest import citizen_lookup_hash, mask_citizen_id
+from dossier.store.checkpoint import maybe_checkpoint
 from dossier.store.db import in_write_transaction
 from dossier.store.eventlog import append_event, default_actor, log_event
 from dossier.store.workspace import Workspace, resolve_workspace
@@ -93,25 +95,17 @@ class DossierRecord:
     id: str
     folder: Path
     procedure_code: str | None
-    citizen_id: str | None  # never logged or printed in full: use `masked_citizen_id`
+    citizen_id: str | None  # a keyed hash of the ID number (store.atrest), for lookups only
     state: DossierState
     portal_code: str | None
     portal_status: int | None
     created_at: str
     updated_at: str
+    citizen_id_masked: str | None = None  # `0012******45`: what the officer is shown
 
     @property
     def masked_citizen_id(self) -> str:
-        return mask_citizen_id(self.citizen_id)
-
-
-def mask_citizen_id(number: str | None) -> str:
-    """`001203012345` -> `0012******45`: enough for the officer to tell dossiers apart."""
-    if not number:
-        return ""
-    if len(number) <= 6:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 6) + number[-2:]
+        return self.citizen_id_masked or ""
 
 
 def now_utc() -> str:
@@ -123,6 +117,7 @@ def folder_key(folder: Path) -> Path:
 
 
 _COLUMNS = "id, folder, procedure_code, citizen_id, state, portal_code, portal_status, created_at, updated_at"
+_SELECT = _COLUMNS + ", citizen_id_masked"
 
 
 def _record(row: tuple[Any, ...]) -> DossierRecord:
@@ -131,14 +126,14 @@ def _record(row: tuple[Any, ...]) -> DossierRecord:
 
 def dossier_for_folder(conn: sqlite3.Connection, folder: Path) -> DossierRecord | None:
     row = conn.execute(
-        f"SELECT {_COLUMNS} FROM dossiers WHERE folder = ?", (str(folder_key(folder)),)
+        f"SELECT {_SELECT} FROM dossiers WHERE folder = ?", (str(folder_key(folder)),)
     ).fetchone()
     return _record(row) if row else None
 
 
 def get_dossier(conn: sqlite3.Connection, id_or_code: str) -> DossierRecord:
     row = conn.execute(
-        f"SELECT {_COLUMNS} FROM dossiers WHERE id = ? OR portal_code = ?", (id_or_code, id_or_code)
+        f"SELECT {_SELECT} FROM dossiers WHERE id = ? OR portal_code = ?", (id_or_code, id_or_code)
     ).fetchone()
     if row is None:
         raise UnknownDossierError(
@@ -153,10 +148,10 @@ def list_dossiers(conn: sqlite3.Connection, states: Iterable[DossierState] = ())
     if wanted:
         marks = ",".join("?" * len(wanted))
         rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM dossiers WHERE state IN ({marks}) ORDER BY created_at, id", wanted
+            f"SELECT {_SELECT} FROM dossiers WHERE state IN ({marks}) ORDER BY created_at, id", wanted
         )
     else:
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM dossiers ORDER BY created_at, id")
+        rows = conn.execute(f"SELECT {_SELECT} FROM dossiers ORDER BY created_at, id")
     return tuple(_record(row) for row in rows)
 
 
@@ -187,6 +182,8 @@ def transition(
     event; the caller holds the write transaction."""
     current = dossier_for_folder(conn, folder)
     stamp = now_utc()
+    masked = mask_citizen_id(citizen_id) if citizen_id else None
+    citizen_id = citizen_lookup_hash(conn, citizen_id) if citizen_id else None  # never the clear number
     if current is None:
         dossier_id = new_id or str(uuid.uuid4())
         conn.execute(
@@ -219,6 +216,8 @@ def transition(
                WHERE id = ?""",
             (str(to), stamp, procedure_code, citizen_id, portal_code, portal_status, dossier_id),
         )
+    if masked:
+        conn.execute("UPDATE dossiers SET citizen_id_masked = ? WHERE id = ?", (masked, dossier_id))
     if files is not None:
         conn.execute("DELETE FROM dossier_files WHERE dossier_id = ?", (dossier_id,))
         conn.executemany(
@@ -226,8 +225,19 @@ def transition(
             "VALUES (?, ?, ?, ?, ?)",
             [(dossier_id, f.path, f.sha256, f.size, f.component_code) for f in files],
         )
-    append_event(conn, action, actor=actor, dossier_id=dossier_id, state=str(to), details=details)
+    event = append_event(conn, action, actor=actor, dossier_id=dossier_id, state=str(to), details=details)
+    conn.execute("UPDATE dossiers SET event_hash = ? WHERE id = ?", (event.hash, dossier_id))
+    conn.execute("UPDATE outbox SET event_hash = ? WHERE dossier_id = ?", (event.hash, dossier_id))
     return get_dossier(conn, dossier_id)
+
+
+def dossiers_of_citizen(conn: sqlite3.Connection, id_number: str) -> tuple[DossierRecord, ...]:
+    """A citizen's dossiers, found by the keyed hash of their ID number (the number itself is not stored)."""
+    rows = conn.execute(
+        f"SELECT {_SELECT} FROM dossiers WHERE citizen_id = ? ORDER BY created_at, id",
+        (citizen_lookup_hash(conn, id_number),),
+    )
+    return tuple(_record(row) for row in rows)
 
 
 def transition_by_id(
@@ -264,6 +274,7 @@ def record_dossier_event(
                 procedure_code=procedure_code,
             ),
         )
+        maybe_checkpoint(conn)
 
 
 def note_dossier_event(

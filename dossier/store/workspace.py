@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.fsutil import make_private_dir
-from dossier.store.db import DB_NAME, dossier_home, open_db
+from dossier.home import dossier_home
+from dossier.store.db import DB_NAME, open_db
 
 OUTBOX_DIR = "outbox"
 

@@ -117,6 +117,14 @@ _COLUMNS = (
 )
 
 
+# The hash of the dossier's latest event: the origin an outbox row records (checked by `dossier log verify`).
+_ORIGIN = "(SELECT e.hash FROM events e WHERE e.dossier_id = outbox.dossier_id ORDER BY e.seq DESC LIMIT 1)"
+
+
+def _record_origin(conn: sqlite3.Connection, item_id: str) -> None:
+    conn.execute(f"UPDATE outbox SET event_hash = {_ORIGIN} WHERE id = ?", (item_id,))
+
+
 def payload_dir(workspace: Workspace, item: OutboxItem) -> Path:
     return workspace.payload_dir(item.dossier_id) / item.id
 
@@ -186,7 +194,7 @@ def update_item(conn: sqlite3.Connection, item: OutboxItem, **values: Any) -> Ou
     values["updated_at"] = now_utc()
     assignments = ", ".join(f"{key} = ?" for key in values)
     params = [str(v) if isinstance(v, OutboxState | DossierState | Path) else v for v in values.values()]
-    conn.execute(f"UPDATE outbox SET {assignments} WHERE id = ?", (*params, item.id))
+    conn.execute(f"UPDATE outbox SET {assignments}, event_hash = {_ORIGIN} WHERE id = ?", (*params, item.id))
     return replace(item, **values)
 
 
@@ -414,6 +422,7 @@ def insert_item(
         "INSERT INTO outbox_files (outbox_id, name, component_code, size, sha256) VALUES (?, ?, ?, ?, ?)",
         [(item_id, f.entry.name, f.entry.component_code, f.entry.size, f.entry.sha256) for f in files],
     )
+    _record_origin(conn, item_id)
 
 
 def mark_files_complete(conn: sqlite3.Connection, item: OutboxItem) -> None:

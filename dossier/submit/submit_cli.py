@@ -116,6 +116,11 @@ LOG_VERIFY_EXIT_HELP = _(
 lệnh; 9 không mở được sổ đăng ký."""
 )
 
+LOG_CHECKPOINT_EXIT_HELP = _(
+    """Mã thoát: 0 đã ghi mốc (không có dấu thời gian khi dịch vụ cấp dấu thời gian không trả lời); 2 sai cú
+pháp lệnh; 9 không mở được sổ đăng ký."""
+)
+
 LOG_SHOW_EXIT_HELP = _(
     """Mã thoát: 0 đã in; 2 sai cú pháp lệnh hoặc không có hồ sơ này trong sổ đăng ký; 9 không mở được sổ
 đăng ký."""
@@ -267,6 +272,7 @@ def submit_document(result: SubmitResult) -> dict[str, Any]:
         "error_code": delivery.error_code,
         "receipt_pdf": str(result.receipt.path) if result.receipt and result.receipt.path else None,
         "receipt_error": result.receipt.error if result.receipt else None,
+        "log_head": result.log_head,
     }
     return document
 
@@ -297,7 +303,8 @@ def sync(
     workspace: Path | None,
     as_json: bool,
 ) -> None:
-    from dossier.submit.sync import flush_outbox, print_receipts
+    from dossier.store.checkpoint import head_hash
+    from dossier.submit.sync import flush_outbox, print_receipts, purge_personal_data
 
     settings = load_portal_settings().with_overrides(ca_bundle=ca_bundle)
     space = resolve_workspace(workspace)
@@ -324,6 +331,8 @@ def sync(
                 officer_name=officer_name.strip(),
                 profiles_dir=profiles_dir,
             )
+        purge_personal_data(conn, space)
+        log_head = head_hash(conn)
     documents = []
     for d in report.deliveries:
         receipt = receipts.get(d.item.id)
@@ -339,7 +348,7 @@ def sync(
             }
         )
     if as_json:
-        print_json({"exit_code": int(report.exit_code), "items": documents})
+        print_json({"exit_code": int(report.exit_code), "items": documents, "log_head": log_head})
     elif not quiet(ctx):
         if not documents:
             stdout_console.print(_("Hàng đợi trống: không có hồ sơ nào chờ gửi."))
@@ -351,6 +360,7 @@ def sync(
                         _("Giấy tiếp nhận") + f" ({document.get('code') or '-'}): "
                         f"{document['receipt_pdf'] or document['receipt_error']}"
                     )
+            stdout_console.print(_("Mã băm đầu chuỗi nhật ký: {hash}").format(hash=log_head or "-"))
     ctx.exit(int(report.exit_code))
 
 
@@ -476,10 +486,10 @@ def log() -> None:
 @json_option
 @click.pass_context
 def log_verify(ctx: click.Context, workspace: Path | None, as_json: bool) -> None:
-    from dossier.store.eventlog import verify_chain
+    from dossier.store.eventlog import verify_log
 
     with contextlib.closing(resolve_workspace(workspace).connect()) as conn:
-        report = verify_chain(conn)
+        report = verify_log(conn)
     exit_code = ExitCode.ok if report.ok else ExitCode.verification_failed
     if as_json:
         problem = report.problem
@@ -507,6 +517,43 @@ def log_verify(ctx: click.Context, workspace: Path | None, as_json: bool) -> Non
             )
         )
     ctx.exit(int(exit_code))
+
+
+@log.command(
+    "checkpoint",
+    help=_(
+        "Ghi mốc đầu chuỗi nhật ký ra tệp chỉ-ghi-thêm ngoài cơ sở dữ liệu (kèm dấu thời gian RFC 3161 nếu "
+        "có [log] tsa_url hoặc [signing] tsa_url)."
+    ),
+    epilog=LOG_CHECKPOINT_EXIT_HELP,
+)
+@click.option("--tsa", "tsa_url", help=_("Địa chỉ dịch vụ cấp dấu thời gian (mặc định: cấu hình)."))
+@workspace_option
+@json_option
+def log_checkpoint(tsa_url: str | None, workspace: Path | None, as_json: bool) -> None:
+    from dossier.store.checkpoint import checkpoint_path, write_checkpoint
+
+    with contextlib.closing(resolve_workspace(workspace).connect()) as conn:
+        checkpoint = write_checkpoint(conn, tsa_url)
+        path = checkpoint_path(conn)
+    document = {
+        "file": str(path),
+        "checkpoint": checkpoint.__dict__ if checkpoint is not None else None,
+        "timestamped": bool(checkpoint and checkpoint.timestamp_token),
+    }
+    if as_json:
+        print_json(document)
+    elif checkpoint is None:
+        stdout_console.print(_("Nhật ký chưa có sự kiện nào: không có gì để ghi mốc."))
+    else:
+        stdout_console.print(
+            _("Đã ghi mốc nhật ký: {n} sự kiện, mã băm đầu chuỗi {hash}, vào {file}{stamp}.").format(
+                n=checkpoint.count,
+                hash=checkpoint.hash,
+                file=path,
+                stamp=_(" (có dấu thời gian)") if checkpoint.timestamp_token else "",
+            )
+        )
 
 
 @log.command(

@@ -35,6 +35,7 @@ from dossier.errors import (
 from dossier.fsutil import atomic_write_text, fsync_path, make_private_dir
 from dossier.i18n import _
 from dossier.progress import ByteProgress, ProgressFactory
+from dossier.store.checkpoint import maybe_checkpoint
 from dossier.store.db import in_write_transaction
 from dossier.store.eventlog import append_event, default_actor
 from dossier.store.registry import (
@@ -376,4 +377,5 @@ def submit_supplement(
                     progress=tick,
                     just_queued=enqueued.created,
                 )
+        maybe_checkpoint(conn)
     return SupplementResult(enqueued, delivery, polled, round_number)

@@ -17,6 +17,8 @@ from pathlib import Path
 from dossier.errors import ConfigError, DossierError, ExitCode
 from dossier.i18n import _
 from dossier.progress import ByteProgress, ProgressFactory
+from dossier.store.atrest import purge_metadata
+from dossier.store.checkpoint import head_hash, maybe_checkpoint
 from dossier.store.db import in_write_transaction
 from dossier.store.eventlog import default_actor
 from dossier.store.registry import mask_citizen_id
@@ -30,11 +32,13 @@ from dossier.submit.delivery import (
     finished_delivery,
 )
 from dossier.submit.outbox import (
+    METADATA_NAME,
     Enqueued,
     OutboxItem,
     OutboxState,
     enqueue,
     list_items,
+    payload_dir,
     read_metadata,
     safe_error_text,
     update_item,
@@ -126,6 +130,7 @@ def flush_outbox(
     finally:
         for adapter in opened.values():
             adapter.close()
+    maybe_checkpoint(conn)
     return SyncReport(tuple(deliveries))
 
 
@@ -204,6 +209,16 @@ def write_receipt(
     return ReceiptResult(Path(issued.file), printed_now=issued.printed_now)
 
 
+def purge_personal_data(conn: sqlite3.Connection, workspace: Workspace) -> int:
+    """The outbox keeps the citizen's ID number, name, phone and e-mail only until the portal acknowledged
+    the dossier (and its receipt was printed): purge them from every acknowledged submission's copy."""
+    purged = 0
+    for item in list_items(conn, open_only=False):
+        if item.state is OutboxState.acknowledged and not item.is_supplement:
+            purged += purge_metadata(payload_dir(workspace, item) / METADATA_NAME)
+    return purged
+
+
 def print_receipts(
     workspace: Workspace,
     deliveries: Iterable[Delivery],
@@ -231,6 +246,7 @@ class SubmitResult:
     delivery: Delivery
     receipt: ReceiptResult | None
     citizen_id_masked: str
+    log_head: str | None = None  # the event log's head hash after this submission (shown on the receipt)
 
 
 def submit_dossier(
@@ -278,4 +294,9 @@ def submit_dossier(
             printed = write_receipt(
                 workspace, delivery.item, officer_name=officer_name, profiles_dir=profiles_dir
             )
-    return SubmitResult(enqueued, delivery, printed, mask_citizen_id(package.metadata.citizen.id_number))
+        purge_personal_data(conn, workspace)
+        maybe_checkpoint(conn)
+        head = head_hash(conn)
+    return SubmitResult(
+        enqueued, delivery, printed, mask_citizen_id(package.metadata.citizen.id_number), log_head=head
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 import zlib
 from pathlib import Path
 
@@ -52,7 +53,9 @@ def orphan_widget_pdf(path: Path, text: str) -> Path:
     )
     page.Annots = pikepdf.Array([pdf.make_indirect(widget)])
     pdf.pages.append(pikepdf.Page(page))
-    pdf.save(path)
+    with warnings.catch_warnings():  # the very warning the scan must not leak: expected here
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        pdf.save(path)
     return path
 
 

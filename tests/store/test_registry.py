@@ -61,7 +61,9 @@ def test_a_finished_dossier_cannot_go_back_to_queued(workspace: Workspace, tmp_p
         assert verify_chain(conn).ok
 
 
-def test_the_citizen_id_stays_in_the_registry_row_only(workspace: Workspace, tmp_path: Path) -> None:
+def test_the_registry_row_keeps_only_a_keyed_hash_of_the_citizen_id(
+    workspace: Workspace, tmp_path: Path
+) -> None:
     folder = tmp_path / "hs-003"
     with closing(workspace.connect()) as conn:
         record = in_write_transaction(
@@ -70,7 +72,8 @@ def test_the_citizen_id_stays_in_the_registry_row_only(workspace: Workspace, tmp
                 conn, folder, DossierState.queued, actor="t", action="queued", citizen_id=CITIZEN_ID
             ),
         )
-        assert record.citizen_id == CITIZEN_ID
+        assert record.citizen_id and record.citizen_id.startswith("hmac-sha256:")  # a keyed hash, not the ID
+        assert CITIZEN_ID not in record.citizen_id
         assert record.masked_citizen_id == "0013******45"
         dumped = "\n".join(str(row) for row in conn.execute("SELECT * FROM events"))
         assert CITIZEN_ID not in dumped

@@ -9,6 +9,7 @@ import stat
 from contextlib import closing
 from pathlib import Path
 
+from dossier.store.atrest import citizen_lookup_hash
 from dossier.store.eventlog import read_events, verify_chain
 from dossier.store.registry import DossierState, get_dossier
 from dossier.store.workspace import Workspace
@@ -67,7 +68,7 @@ def test_enqueue_writes_a_private_verified_snapshot_and_the_key(workspace: Works
     with closing(workspace.connect()) as conn:
         dossier = get_dossier(conn, item.dossier_id)
         assert dossier.state is DossierState.queued
-        assert dossier.citizen_id == CITIZEN_ID
+        assert dossier.citizen_id == citizen_lookup_hash(conn, CITIZEN_ID)  # a keyed hash, never the ID
         actions = [e.action for e in read_events(conn, item.dossier_id)]
         assert actions == ["registered", "queued"]
         assert verify_chain(conn).ok

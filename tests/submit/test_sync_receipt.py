@@ -60,3 +60,21 @@ def test_sync_shows_the_receipt_in_its_table(
         flushed = CliRunner().invoke(sync, [], env={"COLUMNS": "200"})
     assert flushed.exit_code == 0, flushed.output
     assert str(folder / "giay-tiep-nhan.pdf") in flushed.stdout
+
+
+def test_submit_and_sync_print_the_log_head(
+    tmp_path: Path, portal_config: PortalConfig, token_env: str
+) -> None:
+    from contextlib import closing
+
+    from dossier.store.workspace import resolve_workspace
+
+    folder = make_dossier(tmp_path / "hs-head")
+    port = free_port()
+    queued = run_submit(folder, f"http://127.0.0.1:{port}")
+    assert json.loads(queued.output)["log_head"]
+    with start_portal(tmp_path, token=TOKEN, port=port):
+        flushed = CliRunner().invoke(sync, ["--json"])
+    with closing(resolve_workspace().connect()) as conn:
+        (head,) = conn.execute("SELECT hash FROM event_head").fetchone()
+    assert json.loads(flushed.output)["log_head"] == head

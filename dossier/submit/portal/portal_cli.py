@@ -133,7 +133,7 @@ def serve_command(
     credentials_file: Path | None,
 ) -> None:
     require_extra("portal")
-    from dossier.store.db import dossier_home
+    from dossier.home import dossier_home
     from dossier.submit.portal.access import load_credentials
 
     credentials = load_credentials(credentials_file) if credentials_file is not None else ()
