@@ -35,7 +35,7 @@ def test_every_answer_conforms_to_the_openapi_file(tmp_path: Path) -> None:
             "--exclude-checks", EXCLUDED_CHECKS,
             "--max-examples", "25",
             "--seed", "20261130",
-            "--workers", "2",
+            "--workers", "1",  # 2 threads trip a CPython 3.11 bug (AST recursion depth) in hypothesis
             "--request-timeout", "10",
             "--generation-database", "none",
             "--no-color",
