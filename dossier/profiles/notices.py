@@ -124,6 +124,7 @@ class NoticeDetails:
     address: str = ""
     reason: str = ""  # refusal: why; supplement: an optional extra explanation
     lookup_url: str = ""
+    log_head: str = ""  # the event log's head hash when printed: the paper anchors the registry's history
 
 
 @dataclass(frozen=True)
@@ -469,6 +470,16 @@ def _components_table(notice: Notice) -> Table:
     return table
 
 
+def _log_head(details: NoticeDetails) -> list[Paragraph]:
+    """A small line with the registry's head hash: a later rewrite of the log no longer matches the paper."""
+    if not details.log_head:
+        return []
+    return [
+        Spacer(1, 4 * mm),
+        _p(f"Mã kiểm tra nhật ký: {details.log_head}", _style("lh", 7, align=TA_CENTER)),
+    ]
+
+
 def _signatures(left: str | None, right: str, right_name: str) -> Table:
     bold = _style("sb", 12, bold=True, align=TA_CENTER)
     note = _style("sn", 11, align=TA_CENTER)
@@ -511,6 +522,7 @@ def _body(notice: Notice) -> list[Flowable]:
             ),
             Spacer(1, 6 * mm),
             _signatures("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", details.officer),
+            *_log_head(details),
         ]
     if notice.kind is NoticeKind.supplement:
         reason = details.reason.strip() or "Hồ sơ còn thiếu hoặc chưa hợp lệ các thành phần nêu trên."

@@ -186,12 +186,15 @@ def write_receipt(
         received = to_vietnam_time(datetime.fromisoformat(metadata.received_at))
         profile = load_catalogue(profiles_dir).profile_for(metadata.procedure_code, received.date())
         sent = {f.component_code for f in metadata.files}
+        with contextlib.closing(workspace.connect()) as conn:
+            head = head_hash(conn) or ""
         details = NoticeDetails(
             code=item.portal_code,
             agency_name=profile.agency,
             applicant_name=metadata.citizen.full_name,
             received=received,
             officer=officer_name,
+            log_head=head,
         )
         issued = issue_notice(
             NoticeKind.receipt,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from contextlib import closing
 from pathlib import Path
 
@@ -46,8 +48,17 @@ def test_sync_prints_the_receipt_of_what_it_delivers(
     with closing(resolve_workspace().connect()) as conn:  # one receipt, one event: not one per code path
         dossier = dossier_for_folder(conn, folder)
         assert dossier is not None
-        actions = [e.action for e in read_events(conn, dossier.id)]
+        events = read_events(conn, dossier.id)
+        actions = [e.action for e in events]
         assert actions.count("notice.receipt") == 1 and "receipt_printed" not in actions
+        # the paper carries the log's head as it stood when printed: the event just before the receipt's
+        pdftotext = ["pdftotext", str(receipt), "-"]
+        text = subprocess.run(pdftotext, capture_output=True, text=True, check=True).stdout
+        printed = re.search(r"Mã kiểm tra nhật ký: ([0-9a-f]{64})", " ".join(text.split()))
+        assert printed is not None, text
+        all_hashes = [row[0] for row in conn.execute("SELECT hash FROM events ORDER BY seq")]
+        receipt_seq = next(e.seq for e in events if e.action == "notice.receipt")
+        assert printed.group(1) == all_hashes[receipt_seq - 2]
 
 
 def test_sync_shows_the_receipt_in_its_table(
