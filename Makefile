@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export DEBIAN_FRONTEND := noninteractive
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all install system-deps venv test lint demo bench clean
+.PHONY: all install system-deps venv test lint demo bench bench-deps clean
 
 all: test
 
@@ -97,7 +97,18 @@ demo: install
 		--agency 000.00.06.H56 --officer mot-cua.mau
 	@pdftotext -l 1 $(DEMO_DIR)/da-ky/giay-tiep-nhan.pdf - | grep -v '^$$' | head -12
 
-bench: system-deps $(VENV)/.installed-bench venv
+# OCRmyPDF needs Ghostscript (PDF/A output) and pngquant (-O2/-O3); the Vietnamese hunspell dictionary is read by
+# the OCR comparison's syllable check
+BENCH_APT_PACKAGES := ghostscript pngquant hunspell-vi
+
+bench-deps:
+	@if ! dpkg -s $(BENCH_APT_PACKAGES) >/dev/null 2>&1; then
+		echo "== installing Debian packages: $(BENCH_APT_PACKAGES)"
+		$(SUDO) apt-get update -q
+		$(SUDO) apt-get install -y -q --no-install-recommends $(BENCH_APT_PACKAGES)
+	fi
+
+bench: system-deps bench-deps $(VENV)/.installed-bench venv
 	$(BIN)/python bench/scan_vs_ocrmypdf.py
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/sign_vs_pyhanko.py

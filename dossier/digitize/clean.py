@@ -14,6 +14,7 @@ from dossier.digitize.colour import (
     has_meaningful_colour,
     ink_threshold,
     remove_specks,
+    seal_mask,
 )
 from dossier.digitize.illumination import divide_by, page_background
 from dossier.digitize.orientation import Orientation, estimate_skew, rotate_quarter
@@ -222,13 +223,19 @@ def _render(page: np.ndarray, mode: ColourMode, dpi: float) -> tuple[np.ndarray,
     """The stored image for the chosen mode (specks removed) and the single-channel view for OCR.
 
     Tesseract reads grey better than our bitonal copy (its own binarisation keeps tone marks like the
-    tilde of "ã"), so bw pages are OCRed from the despeckled grey. Colour pages are read through the red
-    channel, in which a red seal stamped over the text almost disappears while black print stays black.
+    tilde of "ã"), so bw pages are OCRed from the despeckled grey. Colour pages are read in grey too, so that
+    red and blue print (the red card name of an ID card, red headings) stays; only seal-shaped red regions are
+    read through the red channel, in which a seal stamped over the text almost disappears while black print
+    stays black.
     """
     if mode is ColourMode.colour:
         colour = page if page.ndim == 3 else cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
         stored = _whiten_specks(colour, dpi)
-        return stored, np.ascontiguousarray(stored[:, :, 2])
+        view = cv2.cvtColor(stored, cv2.COLOR_BGR2GRAY)
+        seals = seal_mask(stored, dpi)
+        if seals.any():
+            view[seals] = stored[:, :, 2][seals]
+        return stored, view
     gray = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) if page.ndim == 3 else page
     clean_gray = _whiten_specks(gray, dpi)
     if mode is ColourMode.bw:

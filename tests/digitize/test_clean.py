@@ -300,3 +300,22 @@ def test_hyphens_between_words_survive_speck_removal() -> None:
     count_before = cv2.connectedComponents(ink)[0]
     kept = remove_specks(ink, 300)
     assert cv2.connectedComponents(kept)[0] == count_before
+
+
+def test_red_printed_text_stays_in_the_ocr_view_while_the_seal_goes(text_page: np.ndarray) -> None:
+    """A red title line (the card name of an ID card copy) is read; only the round seal is suppressed."""
+    page = cv2.cvtColor(text_page, cv2.COLOR_GRAY2BGR)
+    image = Image.fromarray(page[:, :, ::-1].copy())
+    ImageDraw.Draw(image).text((200, 60), "CĂN CƯỚC", font=ImageFont.truetype(FONT, 50), fill=(200, 35, 45))
+    page = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
+    centre = (page.shape[1] // 2, page.shape[0] // 3)
+    cv2.circle(page, centre, 160, (40, 40, 210), 14)
+    cleaned, view, result = clean_page_for_ocr(page, dpi=150, detect_orientation=False)
+    assert result.mode is ColourMode.colour
+    red = (cleaned[:, :, 2] > 150) & (cleaned[:, :, 1] < 110) & (cleaned[:, :, 0] < 110)
+    title = red.copy()
+    title[120:, :] = False  # the red title sits in the top rows, the seal below them
+    seal = red & ~title
+    assert title.sum() > 300 and seal.sum() > 2000
+    assert np.median(view[title]) < 140  # the red title is dark enough for Tesseract
+    assert np.percentile(view[seal], 5) > 180  # the seal is nearly white
