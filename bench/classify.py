@@ -2,13 +2,13 @@
 
 The dossiers come from `bench/corpus` (page texts from how the real documents look, title variants and form
 numbers, ID-card copies without a title line, multi-page forms, filled-in fields, stray papers; degraded like
-desk scans, colour scans and phone photos; labels by component code written by hand). `dossier scan` digitizes
-each dossier, then `check_pages` classifies the PDF's text against the procedure's profile. It prints numbers, it
-does not fail on them.
+desk scans, colour scans and phone photos; labels by component code written by hand). `dossier scan`
+digitizes each dossier, then `check_pages` classifies the PDF's text against the procedure's profile. It prints
+numbers, it does not fail on them.
 
     .venv/bin/python bench/classify.py                          # 36 dossiers, seed 0 (development draw)
     .venv/bin/python bench/classify.py --seed 7 --unseen        # a draw with wordings kept out of development
-    .venv/bin/python bench/classify.py --reuse                  # classify the texts of the last scan again
+    .venv/bin/python bench/classify.py --reuse                  # classify the cached texts of this draw again
 """
 
 from __future__ import annotations
@@ -87,9 +87,9 @@ def _truth(dossier: CorpusDossier) -> dict:
 
 
 def _dossiers(args: argparse.Namespace, cached: dict) -> Iterator[CorpusDossier | None]:
-    """The draw's dossiers, or None for each one whose texts and truth are cached (no need to draw it)."""
-    if args.reuse and len(cached) >= args.dossiers:
-        yield from (None for _ in range(args.dossiers))
+    """The draw's dossiers; with --reuse, None for each one already scanned (texts and truth cached)."""
+    if args.reuse:
+        yield from (None for _ in range(min(args.dossiers, len(cached))))
     else:
         yield from corpus(args.dossiers, args.seed, args.unseen)
 

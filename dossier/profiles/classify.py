@@ -63,23 +63,24 @@ NOT_TITLES = (
 SECTION = re.compile(r"^([ivx]+|\d+|[a-z])\s*[.)/:]\s")  # "II. THỬA ĐẤT", "1. THÔNG TIN", "a) ..."
 # family names that are not also common words of titles ("hồ sơ", "tờ khai", "văn bản" are titles)
 SURNAMES = frozenset(
-    (
-        "nguyen",
-        "tran",
-        "le",
-        "pham",
-        "hoang",
-        "huynh",
-        "phan",
-        "vu",
-        "vo",
-        "dang",
-        "bui",
-        "ngo",
-        "duong",
-        "ly",
-    )
-    + ("truong", "dinh", "luong", "trinh", "cao", "lam", "chau", "quach", "kieu", "luu")
+    {
+        *(
+            "nguyen",
+            "tran",
+            "le",
+            "pham",
+            "hoang",
+            "huynh",
+            "phan",
+            "vu",
+            "vo",
+            "dang",
+            "bui",
+            "ngo",
+            "duong",
+        ),
+        *("ly", "truong", "dinh", "luong", "trinh", "cao", "lam", "chau", "quach", "kieu", "luu"),
+    }
 )
 
 

@@ -319,3 +319,15 @@ def test_red_printed_text_stays_in_the_ocr_view_while_the_seal_goes(text_page: n
     assert title.sum() > 300 and seal.sum() > 2000
     assert np.median(view[title]) < 140  # the red title is dark enough for Tesseract
     assert np.percentile(view[seal], 5) > 180  # the seal is nearly white
+
+
+@pytest.mark.parametrize("turn", [0, 180])
+def test_a_seal_and_signature_under_short_text_do_not_turn_the_page_over(turn: int) -> None:
+    """A short paper with a seal below its text: the seal's tall band is not read as descenders."""
+    page = render_page(max_lines=18)
+    centre = (page.shape[1] // 2, round(page.shape[0] * 0.08) + 18 * 25 + 150)
+    cv2.circle(page, centre, 150, 40, 22)  # the seal's ring and star: solid ink on a grey scan
+    cv2.circle(page, centre, 60, 40, -1)
+    small = cv2.resize(rotate_quarter(page, turn), None, fx=2 / 3, fy=2 / 3, interpolation=cv2.INTER_AREA)
+    found = detect_orientation((small < 128).astype(np.uint8))
+    assert found.rotation == (360 - turn) % 360
