@@ -3,8 +3,8 @@
 The dossiers come from `bench/corpus` (page texts from how the real documents look, title variants and form
 numbers, ID-card copies without a title line, multi-page forms, filled-in fields, stray papers; degraded like
 desk scans, colour scans and phone photos; labels by component code written by hand). `dossier scan`
-digitizes each dossier, then `check_pages` classifies the PDF's text against the procedure's profile. It prints
-numbers, it does not fail on them.
+digitizes each dossier, then `check_pages` classifies the PDF's text against the procedure's profile.
+It prints numbers, it does not fail on them.
 
     .venv/bin/python bench/classify.py                          # 36 dossiers, seed 0 (development draw)
     .venv/bin/python bench/classify.py --seed 7 --unseen        # a draw with wordings kept out of development
