@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-out
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd sane-utils poppler-utils qpdf \
-	fonts-liberation2 fonts-dejavu-core softhsm2 libnss3-tools python3-venv python3-dev
+	fonts-liberation2 fonts-dejavu-core softhsm2 libnss3-tools python3-venv python3-dev hunspell-vi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export DEBIAN_FRONTEND := noninteractive
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -97,9 +97,8 @@ demo: install
 		--agency 000.00.06.H56 --officer mot-cua.mau
 	@pdftotext -l 1 $(DEMO_DIR)/da-ky/giay-tiep-nhan.pdf - | grep -v '^$$' | head -12
 
-# OCRmyPDF needs Ghostscript (PDF/A output) and pngquant (-O2/-O3); the Vietnamese hunspell dictionary is read by
-# the OCR comparison's syllable check
-BENCH_APT_PACKAGES := ghostscript pngquant hunspell-vi
+# OCRmyPDF needs Ghostscript (PDF/A output) and pngquant (its lossy -O2/-O3)
+BENCH_APT_PACKAGES := ghostscript pngquant
 
 bench-deps:
 	@if ! dpkg -s $(BENCH_APT_PACKAGES) >/dev/null 2>&1; then
