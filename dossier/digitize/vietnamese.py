@@ -4,9 +4,9 @@ is not valid Vietnamese.
 Valid syllables come from Debian's `hunspell-vi` dictionary (/usr/share/hunspell/vi_VN.dic, one syllable a
 line; read at run time, not shipped). A word is left alone when it holds a digit (ID numbers, dates) or
 anything but letters, when its syllable is valid (both tone placements, "hòa" and "hoà", count as valid), or
-when more than one repair is valid. Otherwise a capital inside a word ("vỊ") is lowered, a tone mark on the wrong vowel ("đựơc") is
-moved, or the one valid spelling with another tone mark or hat on one vowel is taken. Without the dictionary
-nothing is changed.
+when more than one repair is valid. Otherwise a capital inside a word ("vỊ") is lowered, a tone mark on the
+wrong vowel ("đựơc") is moved, or the one valid spelling with another tone mark or hat on one vowel is taken.
+Without the dictionary nothing is changed.
 """
 
 from __future__ import annotations

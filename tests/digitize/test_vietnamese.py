@@ -1,4 +1,4 @@
-"""The conservative Vietnamese post-correction: repairs only invalid syllables, never numbers or valid words."""
+"""The conservative Vietnamese post-correction: only invalid syllables, never numbers or valid words."""
 
 from __future__ import annotations
 
