@@ -161,6 +161,8 @@ def _phrase_score(component: Component, folded_page: str) -> tuple[float, str]:
     if not phrases:
         return 0.0, ""
     hits = [p for p in phrases if fuzz.partial_ratio(fold(p), folded_page) >= PHRASE_MATCH]
+    if len(hits) < min(2, len(phrases)):  # one phrase another paper may quote is no evidence on its own
+        return 0.0, ", ".join(f"«{p}»" for p in hits)
     return len(hits) / len(phrases), ", ".join(f"«{p}»" for p in hits)
 
 
