@@ -6,7 +6,7 @@ desk scans, colour scans and phone photos; labels by component code written by h
 digitizes each dossier, then `check_pages` classifies the PDF's text against the procedure's profile.
 It prints numbers, it does not fail on them.
 
-    .venv/bin/python bench/classify.py                          # 36 dossiers, seed 0 (development draw)
+    .venv/bin/python bench/classify.py                          # 30 dossiers, seed 0 (development draw)
     .venv/bin/python bench/classify.py --seed 7 --unseen        # a draw with wordings kept out of development
     .venv/bin/python bench/classify.py --reuse                  # classify the cached texts of this draw again
 """
@@ -175,7 +175,7 @@ def summarise(results: list[DossierResult]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dossiers", type=int, default=36)
+    parser.add_argument("--dossiers", type=int, default=30)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--unseen", action="store_true", help="use the wordings kept out of development")
     parser.add_argument("--jobs", type=int, default=2)

@@ -331,3 +331,16 @@ def test_a_seal_and_signature_under_short_text_do_not_turn_the_page_over(turn: i
     small = cv2.resize(rotate_quarter(page, turn), None, fx=2 / 3, fy=2 / 3, interpolation=cv2.INTER_AREA)
     found = detect_orientation((small < 128).astype(np.uint8))
     assert found.rotation == (360 - turn) % 360
+
+
+def test_the_ocr_view_is_despeckled_only_on_a_speckled_page(text_page: np.ndarray) -> None:
+    """A few isolated marks on a clean page (dots, bits of tone marks) reach Tesseract; many specks do not."""
+    few = add_specks(text_page, 5, seed=3)
+    _, view, result = clean_page_for_ocr(few, dpi=150, detect_orientation=False)
+    assert result.mode is not ColourMode.colour
+    marks = (few < 128) & (text_page >= 128)
+    assert marks.sum() > 0 and np.median(view[marks]) < 128  # kept for Tesseract
+    many = add_specks(text_page, 800, seed=3)
+    _, view, _ = clean_page_for_ocr(many, dpi=150, detect_orientation=False)
+    specks = (many < 128) & (text_page >= 128)
+    assert np.median(view[specks]) > 200  # a speckled page is read despeckled
