@@ -8,12 +8,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-out
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd sane-utils poppler-utils qpdf \
-	fonts-liberation2 fonts-dejavu-core softhsm2 libnss3-tools python3-venv python3-dev chromium
+	fonts-liberation2 fonts-dejavu-core softhsm2 libnss3-tools python3-venv python3-dev chromium hunspell-vi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export DEBIAN_FRONTEND := noninteractive
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all install system-deps venv test lint demo bench clean
+.PHONY: all install system-deps venv test lint demo bench bench-deps clean
 
 all: test
 
@@ -106,13 +106,17 @@ demo: install
 	$(BIN)/dossier report --portal $$(head -1 $(DEMO_DIR)/portal.url) --html $(DEMO_DIR)/bang-dieu-khien.html
 	@echo "== dashboard: $(CURDIR)/$(DEMO_DIR)/bang-dieu-khien.html"
 
-BENCH_APT_PACKAGES := ghostscript pngquant parallel  # OCRmyPDF's helpers, GNU parallel for bench/batch.py
+# OCRmyPDF needs Ghostscript (PDF/A output) and pngquant (its lossy -O2/-O3); GNU parallel runs it over many files
+BENCH_APT_PACKAGES := ghostscript pngquant parallel
 
-bench: system-deps $(VENV)/.installed-bench venv
+bench-deps:
 	@if ! dpkg -s $(BENCH_APT_PACKAGES) >/dev/null 2>&1; then
+		echo "== installing Debian packages: $(BENCH_APT_PACKAGES)"
 		$(SUDO) apt-get update -q
 		$(SUDO) apt-get install -y -q --no-install-recommends $(BENCH_APT_PACKAGES)
 	fi
+
+bench: system-deps bench-deps $(VENV)/.installed-bench venv
 	$(BIN)/python bench/scan_vs_ocrmypdf.py
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/sign_vs_pyhanko.py

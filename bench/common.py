@@ -112,3 +112,16 @@ def word_miss_rate(truth: str, hypothesis: str) -> float:
         return 0.0
     missing = words - Counter(normalise(hypothesis).split())
     return sum(missing.values()) / sum(words.values())
+
+
+def word_error(truth: str, hypothesis: str) -> float:
+    """Order-free word error: words missing plus words extra (multisets), over the truth's word count.
+
+    Reading order does not count (a two-column header read column by column costs nothing); every wrong word
+    counts twice (its truth is missing and its reading is extra), as a substitution does in a word error rate.
+    """
+    words = Counter(normalise(truth).split())
+    said = Counter(normalise(hypothesis).split())
+    if not words:
+        return 0.0 if not said else 1.0
+    return (sum((words - said).values()) + sum((said - words).values())) / sum(words.values())

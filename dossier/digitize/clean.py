@@ -14,6 +14,7 @@ from dossier.digitize.colour import (
     has_meaningful_colour,
     ink_threshold,
     remove_specks,
+    seal_mask,
 )
 from dossier.digitize.illumination import divide_by, page_background
 from dossier.digitize.orientation import Orientation, estimate_skew, rotate_quarter
@@ -26,6 +27,9 @@ BORDER_DARK = 0.45  # a border pixel is darker than this share of the paper leve
 BORDER_MIN_EXTENT = 0.5  # inches along an edge before a dark region counts as scanner border
 BLANK_INK_SHARE = 0.0004  # meaningful ink below this share of the page: blank
 BLANK_EDGE_MARGIN = 0.3  # inches near the edges ignored for blank detection (punch holes, shadows)
+SPECKLED_PAGE = (
+    0.00002  # share of the page in isolated specks above which Tesseract reads the despeckled copy
+)
 
 
 def clean_page(
@@ -222,24 +226,37 @@ def _render(page: np.ndarray, mode: ColourMode, dpi: float) -> tuple[np.ndarray,
     """The stored image for the chosen mode (specks removed) and the single-channel view for OCR.
 
     Tesseract reads grey better than our bitonal copy (its own binarisation keeps tone marks like the
-    tilde of "ã"), so bw pages are OCRed from the despeckled grey. Colour pages are read through the red
-    channel, in which a red seal stamped over the text almost disappears while black print stays black.
+    tilde of "ã"), so bw pages are OCRed from grey. Colour pages are read in grey too, so that red and blue
+    print (the red card name of an ID card, red headings) stays; only seal-shaped red regions are read through
+    the red channel, in which a seal stamped over the text almost disappears while black print stays black.
+    The OCR view is despeckled only on a speckled page: on a clean page the few "specks" are mostly parts of
+    dots, tone marks and punctuation that Tesseract needs.
     """
+    source = page if mode is ColourMode.colour or page.ndim == 2 else cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
+    if mode is ColourMode.colour and source.ndim == 2:
+        source = cv2.cvtColor(source, cv2.COLOR_GRAY2BGR)
+    specks = _specks(source, dpi)
+    stored = _whitened(source, specks)
+    read = stored if specks.mean() >= SPECKLED_PAGE else source
     if mode is ColourMode.colour:
-        colour = page if page.ndim == 3 else cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
-        stored = _whiten_specks(colour, dpi)
-        return stored, np.ascontiguousarray(stored[:, :, 2])
-    gray = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) if page.ndim == 3 else page
-    clean_gray = _whiten_specks(gray, dpi)
+        view = cv2.cvtColor(read, cv2.COLOR_BGR2GRAY)
+        seals = seal_mask(stored, dpi)
+        if seals.any():
+            view[seals] = read[:, :, 2][seals]
+        return stored, view
     if mode is ColourMode.bw:
-        return np.where(clean_gray < ink_threshold(gray), 0, 255).astype(np.uint8), clean_gray
-    return clean_gray, clean_gray
+        return np.where(stored < ink_threshold(source), 0, 255).astype(np.uint8), read
+    return stored, read
 
 
-def _whiten_specks(page: np.ndarray, dpi: float) -> np.ndarray:
+def _specks(page: np.ndarray, dpi: float) -> np.ndarray:
+    """bool mask of isolated specks (see `remove_specks`)."""
     gray = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) if page.ndim == 3 else page
     ink = (gray < ink_threshold(gray)).astype(np.uint8)
-    specks = (ink > 0) & (remove_specks(ink, dpi) == 0)
+    return (ink > 0) & (remove_specks(ink, dpi) == 0)
+
+
+def _whitened(page: np.ndarray, specks: np.ndarray) -> np.ndarray:
     if not specks.any():
         return page
     out = page.copy()

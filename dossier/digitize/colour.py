@@ -93,3 +93,37 @@ def decide_mode(requested: ColourMode, colourful: bool, page: np.ndarray, dpi: f
         return ColourMode.colour
     gray = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) if page.ndim == 3 else page
     return ColourMode.gray if has_tone_regions(gray, dpi) else ColourMode.bw
+
+
+SEAL_MIN_INCHES = 0.7  # an office seal is 3.5-4.5 cm across; smaller red marks are printed text or ticks
+SEAL_MAX_INCHES = 2.6
+SEAL_MAX_ASPECT = 1.6  # round: about as wide as high (a red title line is many times wider than high)
+
+
+def seal_mask(page: np.ndarray, dpi: float) -> np.ndarray:
+    """bool mask (full resolution) of the seal-shaped red regions of a BGR page: round, seal-sized.
+
+    Only these are read through the red channel (where the seal fades and black print stays); red printed
+    text elsewhere (the red card name "CĂN CƯỚC", red headings) stays in the grey view Tesseract reads.
+    """
+    small = _analysis_copy(page, dpi)
+    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+    hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
+    red = (((hue <= 10) | (hue >= 165)) & (sat >= STRONG_SATURATION - 20) & (val >= STRONG_MIN_VALUE)).astype(
+        np.uint8
+    )
+    scale = small.shape[1] / page.shape[1] * dpi  # dots per inch of the small copy
+    k = max(3, round(0.12 * scale))
+    joined = cv2.morphologyEx(red, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    keep = np.zeros(count, dtype=bool)
+    for label in range(1, count):
+        w, h = stats[label, cv2.CC_STAT_WIDTH] / scale, stats[label, cv2.CC_STAT_HEIGHT] / scale
+        aspect = max(w, h) / max(min(w, h), 1e-6)
+        keep[label] = (
+            min(w, h) >= SEAL_MIN_INCHES and max(w, h) <= SEAL_MAX_INCHES and aspect <= SEAL_MAX_ASPECT
+        )
+    if not keep.any():
+        return np.zeros(page.shape[:2], dtype=bool)
+    mask = cv2.dilate(keep[labels].astype(np.uint8), np.ones((3, 3), np.uint8))
+    return cv2.resize(mask, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_NEAREST).astype(bool)

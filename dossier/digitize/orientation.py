@@ -79,9 +79,12 @@ def _line_core_asymmetry(binary: np.ndarray) -> tuple[float, float, int]:
     edges = np.flatnonzero(np.diff(np.concatenate(([0], on.astype(np.int8), [0]))))
     above = below = 0.0
     lines = 0
-    for top, bottom in zip(edges[::2], edges[1::2], strict=True):
+    bands = list(zip(edges[::2], edges[1::2], strict=True))
+    typical = float(np.median([b - t for t, b in bands])) if bands else 0.0
+    for top, bottom in bands:
         band = profile[top:bottom]
-        if len(band) < 4:
+        # a band much taller than a text line is a seal, a signature or a picture, not ascenders/descenders
+        if len(band) < 4 or len(band) > 2.5 * typical:
             continue
         core = np.flatnonzero(band >= 0.5 * band.max())
         core_top, core_bottom = core[0], core[-1]

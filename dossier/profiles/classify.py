@@ -1,8 +1,11 @@
 """Split a scanned stack into component documents by matching each page's OCR text to a profile's hints.
 
 Matching tolerates OCR errors and lost diacritics: texts are accent-folded and compared with rapidfuzz. A
-page whose heading matches a component's title starts a document; a page with no heading of its own continues
-the document before it; a page with a heading that matches nothing is kept apart as unclassified.
+page whose heading matches a component's title starts a document; so does a page whose text carries enough of
+a component's key phrases (papers without a title line: ID cards, drawings, certified copies). A page with
+neither the national motto nor a heading of its own (signature roles like "NGƯỜI LÀM ĐƠN", numbered sections,
+certification stamps and names in capitals are not headings) continues the document before it; a nearly empty
+page, or a page with a heading that matches nothing, is kept apart as unclassified.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from rapidfuzz import fuzz
 from dossier.i18n import _
 from dossier.profiles.model import Component, Profile
 
+REVIEW_AT = 0.8  # below this a match is shown to the officer (checklist.REVIEW_BELOW)
 ANY_PAPER_CONFIDENCE = 0.8  # enough to count as present; the evidence says why
 COPY_CONFIDENCE = 0.9
 COPY_MATCH = 90.0  # ratio of two folded page texts: the same paper, scanned twice (original and its copy)
@@ -23,6 +27,61 @@ TITLE_MATCH = 85.0  # partial_ratio of an accent-folded title against a heading 
 PHRASE_MATCH = 85.0
 HEAD_LINES = 12  # titles sit in the top part of a page, under the national header
 NATIONAL_HEADER = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc")
+PHRASE_SHARE = 0.5  # share of a component's key phrases that names it without a title
+PHRASE_BASE, PHRASE_WEIGHT = 0.6, 0.4  # a phrase-only match: half the phrases give 0.8, all of them 1.0
+UNMATCHED_HEADING_PENALTY = 0.1  # the page has a title of its own that no component has
+MIN_WORDS = 8  # fewer words than this: a nearly empty page (a note, a scrap), never a continuation
+# Upper-case lines that are not titles (folded prefixes): signature roles, approvals, certification stamps.
+NOT_TITLES = (
+    "nguoi ",
+    "y kien",
+    "xac nhan cua",
+    "tm.",
+    "tm ",
+    "kt.",
+    "kt ",
+    "q.",
+    "chu tich",
+    "pho chu tich",
+    "ben ",
+    "chu ho",
+    "thu truong",
+    "giam doc",
+    "can bo",
+    "cong chuc",
+    "dai dien",
+    "truong ",
+    "hieu truong",
+    "thu quy",
+    "ke toan",
+    "cac thanh vien",
+    "chung thuc ban sao",
+    "sao y ban chinh",
+    "ban sao",
+    "noi nhan",
+)
+SECTION = re.compile(r"^([ivx]+|\d+|[a-z])\s*[.)/:]\s")  # "II. THỬA ĐẤT", "1. THÔNG TIN", "a) ..."
+# family names that are not also common words of titles ("hồ sơ", "tờ khai", "văn bản" are titles)
+SURNAMES = frozenset(
+    {
+        *(
+            "nguyen",
+            "tran",
+            "le",
+            "pham",
+            "hoang",
+            "huynh",
+            "phan",
+            "vu",
+            "vo",
+            "dang",
+            "bui",
+            "ngo",
+            "duong",
+        ),
+        *("ly", "truong", "dinh", "luong", "trinh", "cao", "lam", "chau", "quach", "kieu", "luu"),
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -53,6 +112,23 @@ class Document:
     evidence: str
 
 
+def _is_motto(folded: str) -> bool:
+    return any(fuzz.partial_ratio(header, folded) >= TITLE_MATCH for header in NATIONAL_HEADER)
+
+
+def has_national_header(lines: list[str]) -> bool:
+    """The national motto block that heads every administrative paper (and ID cards): a new document."""
+    return any(_is_motto(fold(line)) for line in lines[:HEAD_LINES] if len(line.strip()) >= 15)
+
+
+def _not_a_title(folded: str) -> bool:
+    """Signature roles, numbered sections, stamps and names in capitals: upper case, yet no paper's title."""
+    if folded.startswith(NOT_TITLES) or SECTION.match(folded):
+        return True
+    words = folded.split()
+    return 2 <= len(words) <= 4 and words[0] in SURNAMES
+
+
 def _headings(lines: list[str]) -> list[tuple[int, str]]:
     """Upper-case lines near the top that are not the national header: candidate titles."""
     found = []
@@ -61,7 +137,7 @@ def _headings(lines: list[str]) -> list[tuple[int, str]]:
         if len(letters) < 6 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
             continue
         folded = fold(line)
-        if any(fuzz.partial_ratio(header, folded) >= TITLE_MATCH for header in NATIONAL_HEADER):
+        if _is_motto(folded) or _not_a_title(folded):
             continue
         found.append((number, line.strip()))
     return found
@@ -71,9 +147,10 @@ def _title_score(component: Component, headings: list[tuple[int, str]]) -> tuple
     best, evidence = 0.0, ""
     for title in component.hints.titles:
         for number, line in headings:
-            score = (
-                fuzz.partial_ratio(fold(title), fold(line)) if len(fold(line)) >= 0.6 * len(title) else 0.0
-            )
+            # the heading holds the whole title (a heading that is only the title's first words, such as
+            # "GIẤY XÁC NHẬN" against "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", names another paper)
+            long_enough = len(fold(line)) >= len(fold(title)) - max(2, 0.1 * len(title))
+            score = fuzz.partial_ratio(fold(title), fold(line)) if long_enough else 0.0
             if score > best:
                 best, evidence = score, f"tiêu đề «{line}» (dòng {number})"
     return best, evidence
@@ -84,27 +161,42 @@ def _phrase_score(component: Component, folded_page: str) -> tuple[float, str]:
     if not phrases:
         return 0.0, ""
     hits = [p for p in phrases if fuzz.partial_ratio(fold(p), folded_page) >= PHRASE_MATCH]
+    if len(hits) < min(2, len(phrases)):  # one phrase another paper may quote is no evidence on its own
+        return 0.0, ", ".join(f"«{p}»" for p in hits)
     return len(hits) / len(phrases), ", ".join(f"«{p}»" for p in hits)
 
 
 def match_page(page: int, text: str, profile: Profile) -> PageMatch:
+    """The component this page starts, if any: a title match wins over key phrases alone.
+
+    `has_heading` is True when the page opens a paper of its own: it carries the national motto or a
+    title-like heading (matched or not); such a page never continues the document before it.
+    """
     lines = [line for line in text.splitlines() if line.strip()]
     headings = _headings(lines)
     folded_page = fold(text)
-    best = PageMatch(page, None, 0.0, "", bool(headings))
+    opens = bool(headings) or has_national_header(lines)
+    titled: list[tuple[float, str, str]] = []
+    phrased: list[tuple[float, str, str]] = []
     for component in profile.components:
         title, title_evidence = _title_score(component, headings)
         share, phrase_evidence = _phrase_score(component, folded_page)
         if title >= TITLE_MATCH:
-            confidence = min(1.0, title / 100 * 0.9 + 0.1 * share)
+            confidence = min(1.0, title / 100 * 0.9 + 0.1 * max(share, 0.5))
             evidence = title_evidence + (f"; cụm từ {phrase_evidence}" if phrase_evidence else "")
-        elif share >= 0.5:
-            confidence, evidence = 0.5 + 0.25 * share, f"cụm từ {phrase_evidence}"
-        else:
-            continue
-        if confidence > best.confidence:
-            best = PageMatch(page, component.id, round(confidence, 3), evidence, bool(headings))
-    return best
+            titled.append((confidence, component.id, evidence))
+        elif share >= PHRASE_SHARE:
+            confidence = PHRASE_BASE + PHRASE_WEIGHT * share
+            phrased.append((confidence, component.id, f"cụm từ {phrase_evidence}"))
+    if titled:
+        confidence, component_id, evidence = max(titled, key=lambda t: t[0])
+    elif phrased:
+        confidence, component_id, evidence = max(phrased, key=lambda t: t[0])
+        if headings:  # the page has a title of its own that no component has
+            confidence -= UNMATCHED_HEADING_PENALTY
+    else:
+        return PageMatch(page, None, 0.0, "", opens)
+    return PageMatch(page, component_id, round(confidence, 3), evidence, opens)
 
 
 def _copy_match(
@@ -136,7 +228,11 @@ def split_documents(page_texts: list[str], profile: Profile) -> tuple[Document, 
         if copy is not None and (found.component is None or found.component == copy.component):
             documents.append(copy)
             continue
-        if found.component is None and not found.has_heading and previous is not None and text.strip():
+        nearly_empty = len(text.split()) < MIN_WORDS
+        continues = not found.has_heading and previous is not None and not nearly_empty
+        if continues and (
+            found.component is None or found.component == previous.component or found.confidence < REVIEW_AT
+        ):
             documents[-1] = Document(
                 previous.component, (*previous.pages, number), previous.confidence, previous.evidence
             )

@@ -1,7 +1,8 @@
 """Synthetic dossiers of a shipped procedure: each component's pages, missing ones, stray pages, degraded.
 
-Used by the demo (`dossier samples dossier`) and by `bench/classify.py`. The pages carry the profile's own
-title hints and key phrases, so they exercise matching under OCR noise, not how well hints fit real forms.
+Used by the demo (`dossier samples dossier`) and the tests. The pages carry the profile's own title hints and
+key phrases, so they exercise matching under OCR noise, not how well hints fit real forms: the checklist
+benchmark (`bench/classify.py`) does not use them but a corpus written without the profiles (`bench/corpus/`).
 """
 
 from __future__ import annotations

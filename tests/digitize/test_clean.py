@@ -301,3 +301,47 @@ def test_hyphens_between_words_survive_speck_removal() -> None:
     count_before = cv2.connectedComponents(ink)[0]
     kept = remove_specks(ink, 300)
     assert cv2.connectedComponents(kept)[0] == count_before
+
+
+def test_red_printed_text_stays_in_the_ocr_view_while_the_seal_goes(text_page: np.ndarray) -> None:
+    """A red title line (the card name of an ID card copy) is read; only the round seal is suppressed."""
+    page = cv2.cvtColor(text_page, cv2.COLOR_GRAY2BGR)
+    image = Image.fromarray(page[:, :, ::-1].copy())
+    ImageDraw.Draw(image).text((200, 60), "CĂN CƯỚC", font=ImageFont.truetype(FONT, 50), fill=(200, 35, 45))
+    page = np.ascontiguousarray(np.asarray(image)[:, :, ::-1])
+    centre = (page.shape[1] // 2, page.shape[0] // 3)
+    cv2.circle(page, centre, 160, (40, 40, 210), 14)
+    cleaned, view, result = clean_page_for_ocr(page, dpi=150, detect_orientation=False)
+    assert result.mode is ColourMode.colour
+    red = (cleaned[:, :, 2] > 150) & (cleaned[:, :, 1] < 110) & (cleaned[:, :, 0] < 110)
+    title = red.copy()
+    title[120:, :] = False  # the red title sits in the top rows, the seal below them
+    seal = red & ~title
+    assert title.sum() > 300 and seal.sum() > 2000
+    assert np.median(view[title]) < 140  # the red title is dark enough for Tesseract
+    assert np.percentile(view[seal], 5) > 180  # the seal is nearly white
+
+
+@pytest.mark.parametrize("turn", [0, 180])
+def test_a_seal_and_signature_under_short_text_do_not_turn_the_page_over(turn: int) -> None:
+    """A short paper with a seal below its text: the seal's tall band is not read as descenders."""
+    page = render_page(max_lines=18)
+    centre = (page.shape[1] // 2, round(page.shape[0] * 0.08) + 18 * 25 + 150)
+    cv2.circle(page, centre, 150, 40, 22)  # the seal's ring and star: solid ink on a grey scan
+    cv2.circle(page, centre, 60, 40, -1)
+    small = cv2.resize(rotate_quarter(page, turn), None, fx=2 / 3, fy=2 / 3, interpolation=cv2.INTER_AREA)
+    found = detect_orientation((small < 128).astype(np.uint8))
+    assert found.rotation == (360 - turn) % 360
+
+
+def test_the_ocr_view_is_despeckled_only_on_a_speckled_page(text_page: np.ndarray) -> None:
+    """A few isolated marks on a clean page (dots, bits of tone marks) reach Tesseract; many specks do not."""
+    few = add_specks(text_page, 5, seed=3)
+    _, view, result = clean_page_for_ocr(few, dpi=150, detect_orientation=False)
+    assert result.mode is not ColourMode.colour
+    marks = (few < 128) & (text_page >= 128)
+    assert marks.sum() > 0 and np.median(view[marks]) < 128  # kept for Tesseract
+    many = add_specks(text_page, 800, seed=3)
+    _, view, _ = clean_page_for_ocr(many, dpi=150, detect_orientation=False)
+    specks = (many < 128) & (text_page >= 128)
+    assert np.median(view[specks]) > 200  # a speckled page is read despeckled

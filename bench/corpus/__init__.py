@@ -1,0 +1,1 @@
+"""An evaluation corpus written without the profiles: see `dossiers.corpus`."""
