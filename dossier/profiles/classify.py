@@ -230,8 +230,14 @@ def split_documents(page_texts: list[str], profile: Profile) -> tuple[Document, 
             continue
         nearly_empty = len(text.split()) < MIN_WORDS
         continues = not found.has_heading and previous is not None and not nearly_empty
-        if previous is not None and continues and (
-            found.component is None or found.component == previous.component or found.confidence < REVIEW_AT
+        if (
+            previous is not None
+            and continues
+            and (
+                found.component is None
+                or found.component == previous.component
+                or found.confidence < REVIEW_AT
+            )
         ):
             documents[-1] = Document(
                 previous.component, (*previous.pages, number), previous.confidence, previous.evidence

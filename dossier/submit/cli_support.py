@@ -13,19 +13,9 @@ from rich.table import Table
 from dossier.i18n import _
 from dossier.render import stdout_console
 from dossier.submit.settings import PortalSettings
+from dossier.submit.statuses import STATUS_NAMES
 
-STATUS_NAMES = {
-    1: "Mới đăng ký",
-    2: "Được tiếp nhận",
-    3: "Không được tiếp nhận",
-    4: "Đang xử lý",
-    5: "Yêu cầu bổ sung giấy tờ",
-    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    7: "Công dân yêu cầu rút hồ sơ",
-    8: "Dừng xử lý",
-    9: "Đã xử lý xong",
-    10: "Đã trả kết quả",
-}
+__all__ = ["STATUS_NAMES"]  # the status table, for the commands that print statuses
 
 
 def ca_bundle_option(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -20,6 +20,7 @@ from dossier.i18n import _
 from dossier.profiles.deadlines import VIETNAM_TZ, WorkingCalendar, to_vietnam_time
 from dossier.store.eventlog import default_actor
 from dossier.submit.adapter import PortalRequestRejected
+from dossier.submit.statuses import STATUS_NAMES
 from dossier.supervise.apology_pdf import ApologyLetter, render_apology
 from dossier.supervise.model import Apology, Dossier
 from dossier.supervise.registry import (
@@ -32,18 +33,6 @@ from dossier.supervise.registry import (
 )
 from dossier.supervise.sources import Source, parse_portal_dossier, portal_adapter
 
-STATUS_NAMES = {
-    1: "Mới đăng ký",
-    2: "Được tiếp nhận",
-    3: "Không được tiếp nhận",
-    4: "Đang xử lý",
-    5: "Yêu cầu bổ sung giấy tờ",
-    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    7: "Công dân yêu cầu rút hồ sơ",
-    8: "Dừng xử lý",
-    9: "Đã xử lý xong",
-    10: "Đã trả kết quả",
-}
 NOTE = "Xin lỗi và hẹn lại ngày trả kết quả: {new}. Lý do chậm: {reason}"
 
 

@@ -22,6 +22,7 @@ from enum import IntEnum
 from typing import NamedTuple
 
 from dossier.profiles.deadlines import VIETNAM_TZ, to_vietnam_time
+from dossier.submit.statuses import Status
 
 
 def parse_moment(text: str) -> datetime:
@@ -53,17 +54,7 @@ def moment_parser() -> Callable[[str], datetime]:
     return parse
 
 
-class Code(IntEnum):
-    registered = 1
-    accepted = 2
-    refused = 3
-    processing = 4
-    supplement_requested = 5
-    payment_requested = 6
-    withdrawn = 7
-    stopped = 8
-    resolved = 9
-    returned = 10
+Code = Status  # the portal's status codes, one table for the portal, the client and the report
 
 
 RECEIVED = frozenset({Code.accepted})

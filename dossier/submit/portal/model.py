@@ -1,45 +1,15 @@
-"""The portal's data: statuses (facts.md §9 TrangThaiHoSo), the parsed requests, and the API error."""
+"""The portal's data: statuses (from `dossier.submit.statuses`), the parsed requests, and the API error."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import IntEnum
 from typing import Any
 
+from dossier.submit.statuses import STATUS_NAMES, Status
 
-class Status(IntEnum):
-    """TrangThaiHoSo as the national portal numbers it (facts.md §9)."""
+__all__ = ["STATUS_NAMES", "Status"]
 
-    registered = 1
-    accepted = 2
-    refused = 3
-    processing = 4
-    supplement_requested = 5
-    payment_requested = 6
-    withdrawn = 7
-    stopped = 8
-    resolved = 9
-    returned = 10
-
-    @property
-    def label(self) -> str:
-        return STATUS_NAMES[self]
-
-
-# The official names are data shared with the portal, so they stay Vietnamese in every language.
-STATUS_NAMES: dict[Status, str] = {
-    Status.registered: "Mới đăng ký",
-    Status.accepted: "Được tiếp nhận",
-    Status.refused: "Không được tiếp nhận",
-    Status.processing: "Đang xử lý",
-    Status.supplement_requested: "Yêu cầu bổ sung giấy tờ",
-    Status.payment_requested: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    Status.withdrawn: "Công dân yêu cầu rút hồ sơ",
-    Status.stopped: "Dừng xử lý",
-    Status.resolved: "Đã xử lý xong",
-    Status.returned: "Đã trả kết quả",
-}
 
 # Where the sandbox's `advance` may move a dossier from each status.
 ALLOWED_ADVANCES: dict[Status, frozenset[Status]] = {
