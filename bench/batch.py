@@ -246,9 +246,9 @@ def resume_after_kill(tree: Path, dest: Path, total: int, jobs: int) -> dict:
     finished = journal_pages(dest)
     seconds, document, _sampler = dossier_batch(tree, dest, jobs)
     processed = document["totals"]["pages_processed"]
-    left = document["totals"]["pages"] - finished
-    # pages the rerun did beyond those the killed run had not finished (blank pages count in neither)
-    redone = max(0, processed - left)
+    # every page of the tree is processed once (blank ones too, then dropped); the journal counted `finished`
+    # of them before the kill, so whatever the rerun processed beyond the rest was done twice
+    redone = max(0, processed - (total - finished))
     return {
         "killed_after_s": round(before_kill, 1),
         "pages_finished_at_kill": finished,
@@ -376,7 +376,8 @@ def main() -> None:
     if args.only in (None, "compare"):
         tree, total = make_tree(out, sizes, pages)
         lines.append(
-            f"tree: {len(sizes)} dossiers (PDF, 300 dpi), {total} pages, sizes {min(sizes)}-{max(sizes)}"
+            f"tree: {len(sizes)} dossiers (PDF, {args.dpi} dpi), {total} pages, "
+            f"sizes {min(sizes)}-{max(sizes)}"
         )
         ours_s, ours_doc, sampler = dossier_batch(tree, out / "ours", args.jobs)
         ours_pages = ours_doc["totals"]["pages_processed"]

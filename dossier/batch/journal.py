@@ -53,8 +53,11 @@ def journal_source(dest: Path) -> str | None:
     path = dest / JOURNAL_NAME
     if not path.is_file():
         return None
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        row = db.execute("SELECT value FROM meta WHERE key = 'src'").fetchone()
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)) as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'src'").fetchone()
+    except sqlite3.OperationalError:  # another batch is creating it right now: checked again under the lock
+        return None
     return row[0] if row else None
 
 
