@@ -14,7 +14,7 @@ import click
 from rich.text import Text
 
 from dossier import __version__
-from dossier.cli_common import json_option, progress_bar, workspace_option
+from dossier.cli_common import json_option, page_options, progress_bar, workspace_option
 from dossier.console import printable, setup_logging, stderr_console, utf8_streams
 from dossier.errors import DossierError, ExitCode
 from dossier.i18n import _
@@ -175,25 +175,7 @@ def _parse_device_options(values: tuple[str, ...]) -> tuple[tuple[str, str], ...
 )
 @click.option("--adf", is_flag=True, help=_("Quét cả tập giấy từ khay nạp tự động (ADF) đến khi hết giấy."))
 @click.option("--duplex", is_flag=True, help=_("Quét hai mặt (nếu máy quét hỗ trợ)."))
-@click.option(
-    "--dpi",
-    default=300,
-    show_default=True,
-    type=click.IntRange(100, 1200),
-    help=_("Độ phân giải khi quét hoặc khi chuyển PDF thành ảnh (lưu trữ cần tối thiểu 200)."),
-)
-@click.option(
-    "--colour",
-    "--color",
-    "colour",
-    default="auto",
-    show_default=True,
-    type=click.Choice([m.value for m in ColourMode]),
-    help=_("auto: mỗi trang tự chọn (trang có dấu đỏ giữ màu, trang chữ thành đen trắng)."),
-)
-@click.option(
-    "--lang", "language", default="vie", show_default=True, help=_("Ngôn ngữ Tesseract, ví dụ vie+eng.")
-)
+@page_options
 @click.option(
     "-j",
     "--jobs",

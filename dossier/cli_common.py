@@ -22,6 +22,7 @@ from rich.progress import (
 
 from dossier.console import stderr_console
 from dossier.i18n import _
+from dossier.models import ColourMode
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -101,3 +102,35 @@ def byte_progress(total: int, label: str, quiet: bool = False) -> Iterator[Calla
     """`progress_bar` counting bytes, as the callback the portal commands take (bytes just accepted)."""
     with progress_bar(total, label, quiet, unit="bytes") as bar:
         yield bar.advance
+
+
+def page_options(command: F) -> F:
+    """`--dpi`, `--colour` and `--lang`: how pages are rendered and read, the same for `scan` and `batch`."""
+    options = (
+        click.option(
+            "--dpi",
+            default=300,
+            show_default=True,
+            type=click.IntRange(100, 1200),
+            help=_("Độ phân giải khi quét hoặc khi chuyển PDF thành ảnh (lưu trữ cần tối thiểu 200)."),
+        ),
+        click.option(
+            "--colour",
+            "--color",
+            "colour",
+            default="auto",
+            show_default=True,
+            type=click.Choice([m.value for m in ColourMode]),
+            help=_("auto: mỗi trang tự chọn (trang có dấu đỏ giữ màu, trang chữ thành đen trắng)."),
+        ),
+        click.option(
+            "--lang",
+            "language",
+            default="vie",
+            show_default=True,
+            help=_("Ngôn ngữ Tesseract, ví dụ vie+eng."),
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command

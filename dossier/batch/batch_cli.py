@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from dossier.cli_common import json_option
+from dossier.cli_common import json_option, page_options
 from dossier.console import stderr_console
 from dossier.i18n import _
 from dossier.models import ColourMode
@@ -136,19 +136,7 @@ def _print_summary(report: object) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help=_("Tệp CSV path,dossier_id,procedure,title liệt kê các hồ sơ thay cho quy tắc cây thư mục."),
 )
-@click.option(
-    "--dpi", default=300, show_default=True, type=click.IntRange(100, 1200), help=_("Độ phân giải.")
-)
-@click.option(
-    "--colour",
-    "--color",
-    "colour",
-    default="auto",
-    show_default=True,
-    type=click.Choice([m.value for m in ColourMode]),
-    help=_("Chế độ màu của trang, như `dossier scan`."),
-)
-@click.option("--lang", "language", default="vie", show_default=True, help=_("Ngôn ngữ Tesseract."))
+@page_options
 @click.option("--profiles-dir", type=click.Path(path_type=Path), help=_("Thư mục hồ sơ mẫu của tỉnh."))
 @click.option("--dry-run", is_flag=True, help=_("Chỉ liệt kê việc sẽ làm; không ghi gì."))
 @json_option
