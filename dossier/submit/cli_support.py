@@ -104,6 +104,8 @@ def print_item_table(title: str, document: dict[str, Any]) -> None:
         (_("Lỗi gần nhất"), document.get("last_error") or "-"),
         (_("Giấy tiếp nhận"), document.get("receipt_pdf") or document.get("receipt_error") or "-"),
     ]
+    if "log_head" in document:  # `submit`: the event log's head after this submission
+        rows.append((_("Mã băm đầu chuỗi nhật ký"), document["log_head"] or "-"))
     for label, value in rows:
         table.add_row(label, str(value))
     stdout_console.print(table)

@@ -89,3 +89,19 @@ def test_submit_and_sync_print_the_log_head(
     with closing(resolve_workspace().connect()) as conn:
         (head,) = conn.execute("SELECT hash FROM event_head").fetchone()
     assert json.loads(flushed.output)["log_head"] == head
+
+
+def test_submit_prints_the_log_head_in_its_table(
+    tmp_path: Path, portal_config: PortalConfig, token_env: str
+) -> None:
+    from dossier.cli import cli
+    from tests.submit.test_submit_portal import citizen_args
+
+    folder = make_dossier(tmp_path / "hs-head-table")
+    with start_portal(tmp_path, token=TOKEN) as portal:
+        args = ["submit", str(folder), "--portal", portal.url, *citizen_args()]
+        done = CliRunner().invoke(cli, args, env={"COLUMNS": "200"})
+    assert done.exit_code == 0, done.output
+    with closing(resolve_workspace().connect()) as conn:
+        head = conn.execute("SELECT hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    assert "Mã băm đầu chuỗi nhật ký" in done.stdout and head in done.stdout
