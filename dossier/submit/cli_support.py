@@ -91,7 +91,7 @@ def result_message(result: str) -> str:
 def print_item_table(title: str, document: dict[str, Any]) -> None:
     table = Table(title=title, show_header=False)
     table.add_column()
-    table.add_column()
+    table.add_column(overflow="fold")  # paths and the 64-digit head hash wrap instead of being cut short
     status = document.get("status")
     rows = [
         (_("Kết quả"), document.get("message", "")),

@@ -100,8 +100,10 @@ def test_submit_prints_the_log_head_in_its_table(
     folder = make_dossier(tmp_path / "hs-head-table")
     with start_portal(tmp_path, token=TOKEN) as portal:
         args = ["submit", str(folder), "--portal", portal.url, *citizen_args()]
-        done = CliRunner().invoke(cli, args, env={"COLUMNS": "200"})
+        done = CliRunner().invoke(cli, args)
     assert done.exit_code == 0, done.output
     with closing(resolve_workspace().connect()) as conn:
         head = conn.execute("SELECT hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()[0]
-    assert "Mã băm đầu chuỗi nhật ký" in done.stdout and head in done.stdout
+    # on a narrow terminal the value column folds the hash onto a second line: its start is on the first
+    assert "Mã băm đầu chuỗi nhật ký" in done.stdout and head[:24] in done.stdout
+    assert "…" not in done.stdout  # folded, never cut short
