@@ -1,6 +1,7 @@
 """Pages for measuring Vietnamese text accuracy, written and degraded without the project's own code.
 
-The texts are the corpus's papers (forms, certificates, receipts, leaflets: `bench/corpus`), drawn with other
+The texts are official letters, notices, reports and decisions in running text (half the pages) and the
+corpus's papers (forms, certificates, receipts, leaflets: `bench/corpus`), drawn with other
 fonts and another layout than `dossier.samples`; the degradations are written here, not taken from
 `dossier.samples.degrade`. Five profiles, as a counter meets them:
 
@@ -23,7 +24,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from bench.corpus import forms, papers, pictures, strays
+from bench.corpus import forms, letters, papers, pictures, strays
 from bench.corpus.dossiers import _colour_scan, _phone_photo, _seal_text
 from bench.corpus.draw import Sheet, stamp_seal
 
@@ -68,7 +69,7 @@ def ocr_pages(count: int, seed: int, profiles: tuple[str, ...] = PROFILES) -> It
     for profile in profiles:
         made = 0
         while made < count:
-            writer = rng.choice(WRITERS)
+            writer = letters.official_letter if rng.random() < 0.5 else rng.choice(WRITERS)
             for sheet in writer(rng, rng.random() < 0.5):
                 if made == count or len(sheet.text) < 80:
                     continue
