@@ -9,12 +9,21 @@ from pathlib import Path
 
 import pytesseract
 
+from dossier.digitize.unsure import keep_sure
 from dossier.errors import MissingDependencyError
 from dossier.i18n import _
 from dossier.models import PageText, Word
 from dossier.tools import tesseract_command
 
 ENGINE = "tesseract"
+# Tesseract's Vietnamese model sometimes answers the Icelandic eth for đ; Vietnamese never uses it
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+
+
+def normalised(text: str, vietnamese: bool) -> str:
+    """NFC, trimmed; in Vietnamese the eth Tesseract sometimes answers for đ is đ."""
+    text = unicodedata.normalize("NFC", text).strip()
+    return text.translate(_LOOKALIKES) if vietnamese else text
 
 
 def tesseract_version() -> str:
@@ -23,7 +32,10 @@ def tesseract_version() -> str:
 
 
 def ocr_image_file(image_path: Path, language: str, dpi: float, timeout: float = 300) -> PageText:
-    """Run Tesseract on a cleaned page image file and return its words (boxes in that image's pixels)."""
+    """Run Tesseract on a cleaned page image file and return its words (boxes in that image's pixels).
+
+    Words read very unsure (signatures, seals, scribbles: `dossier.digitize.unsure`) are left out; the mean
+    confidence counts every word read."""
     pytesseract.pytesseract.tesseract_cmd = tesseract_command()
     # One Tesseract thread per page: pages run in parallel, OpenMP threads would oversubscribe the cores.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -44,9 +56,10 @@ def ocr_image_file(image_path: Path, language: str, dpi: float, timeout: float =
         raise MissingDependencyError(
             _("Tesseract OCR thất bại: {reason}").format(reason=str(exc).strip()[:300]), path=image_path
         ) from exc
+    vietnamese = "vie" in language.split("+")
     words = []
     for i, raw_text in enumerate(data["text"]):
-        text = unicodedata.normalize("NFC", str(raw_text)).strip()
+        text = normalised(str(raw_text), vietnamese)
         confidence = float(data["conf"][i])
         if not text or confidence < 0:
             continue
@@ -62,4 +75,5 @@ def ocr_image_file(image_path: Path, language: str, dpi: float, timeout: float =
             )
         )
     mean = sum(w.confidence for w in words) / len(words) if words else 0.0
-    return PageText(words=tuple(words), mean_confidence=round(mean, 2), engine=ENGINE, language=language)
+    kept = keep_sure(tuple(words), vietnamese)
+    return PageText(words=kept, mean_confidence=round(mean, 2), engine=ENGINE, language=language)

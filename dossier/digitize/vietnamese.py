@@ -127,3 +127,9 @@ def correct_word(word: str, words: dict[tuple[str, str], str] | None = None) -> 
 def correct_text(text: str, words: dict[tuple[str, str], str] | None = None) -> str:
     """Each whitespace-separated word through `correct_word`, whitespace kept."""
     return re.sub(r"\S+", lambda m: correct_word(m.group(0), words), text)
+
+
+def is_valid_syllable(syllable: str, words: dict[tuple[str, str], str] | None = None) -> bool:
+    """True when the letters are one valid Vietnamese syllable (any case; either tone placement)."""
+    words = dictionary() if words is None else words
+    return bool(syllable) and _key(unicodedata.normalize("NFC", syllable).lower()) in words

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import cv2
 import pikepdf
 import pytest
 from click.testing import CliRunner
-from rapidfuzz.distance import Levenshtein
 
 from dossier.cli import cli
 from dossier.samples import PROFILES, make_samples
 
 pytestmark = [pytest.mark.slow, pytest.mark.tesseract]
-
-
-def cer(expected: str, actual: str) -> float:
-    expected, actual = " ".join(expected.split()), " ".join(actual.split())
-    return Levenshtein.distance(expected, actual) / max(1, len(expected))
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +40,12 @@ def _output_page(manifest: dict, file: str, page: int) -> int | None:
     return None
 
 
+def word_error(truth: str, read: str) -> float:
+    """Words missing plus words extra (as multisets) over the true words."""
+    words, said = Counter(truth.split()), Counter(read.split())
+    return (sum((words - said).values()) + sum((said - words).values())) / sum(words.values())
+
+
 def _text(pdf: Path, page: int) -> str:
     args = ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"]
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
@@ -59,8 +60,9 @@ def test_every_profile_is_read_back_from_the_text_layer(scanned) -> None:
             assert number is None, f"blank page {sample.file}#{sample.page} was kept"
             continue
         assert number is not None, f"{sample.profile} page {sample.file}#{sample.page} is missing"
-        limit = 0.03 if sample.profile in ("seal", "noisy") else 0.01
-        assert cer(sample.text, _text(out / "scan.pdf", number)) < limit, sample.profile
+        # order-free: which of two side-by-side blocks (agency, motto) is read first is not an error
+        limit = 0.08 if sample.profile in ("seal", "noisy") else 0.03
+        assert word_error(sample.text, _text(out / "scan.pdf", number)) < limit, sample.profile
         seen.add(sample.profile)
     assert seen == set(PROFILES) - {"blank"}
 
