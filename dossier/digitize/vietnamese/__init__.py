@@ -1,0 +1,195 @@
+"""A conservative Vietnamese post-correction of OCR words: tone marks, hats and letter case.
+
+What is valid: Debian's `hunspell-vi` dictionary (/usr/share/hunspell/vi_VN.dic, one syllable a line; read
+at run time, not shipped; without it nothing is changed). What is likely: syllable frequencies from wordfreq
+(dossier/digitize/data/vi_syllables.tsv, CC BY-SA 4.0, see its header) and counts of adjacent syllable pairs
+in the project's own MIT text (vi_bigrams.tsv: the procedure profiles, the gettext msgids, the Vietnamese
+strings of the package's source and vi_phrases.txt, common administrative phrases written for this; never
+the evaluation corpus; scripts/make_vi_data.py writes both files).
+
+`correct_line` takes one OCR line's words in reading order. It leaves alone a word holding a digit (ID
+numbers, dates) or anything but letters with punctuation at its edges, and every word of a line whose words
+are mostly neither valid Vietnamese syllables nor hold a letter only Vietnamese has (ă â đ ê ô ơ ư, the hỏi,
+ngã or nặng mark): an English or French line. Then:
+
+1. A valid syllable with the tone mark on the other vowel ("đựơc") or a capital inside it ("vỊ", "ViỆt") is
+   respelled; ALL-CAPS and Title case are kept.
+2. An invalid syllable ("ĐOC", "Vĩnl") gets the valid syllables one glyph away (another hat or tone mark on
+   one letter, d/đ; if none, letters OCR confuses: l/i/h, b/h). The pair counts with the neighbours decide
+   (a neighbour's own one-glyph variants count half): the candidate seen most wins if it has at least
+   `PAIR_MARGIN` times the runner-up's count. Seen with none, the frequency decides: the most frequent
+   wins if at least `FREQUENCY_MARGIN` times the runner-up's frequency (a sole candidate wins). Else the
+   word stays, and so does its case.
+3. A valid syllable is changed only when the pairs are sure: the word is never seen next to either of its
+   valid neighbours, and exactly one candidate one glyph away is seen next to both of them, or, with only one
+   valid neighbour, `MANY` times next to it ("UY BAN" -> "ỦY BAN").
+
+Context never crosses punctuation (as the pairs are counted), single letters are never respelled by letter
+confusion, and a capitalised invalid word (likely a name: "Mỵ", "Đắk") or one wordfreq knows (`KNOWN`:
+"huế", "úc", "my") is changed only on context. A valid word in a person's name (a run of capitalised words
+from a common family name: "VŨ CÔNG LỘC", "Lý Công Tú") is never changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dossier.digitize.vietnamese.model import Model, model
+from dossier.digitize.vietnamese.syllables import SURNAMES, Key, candidates, dictionary, key, valid_spellings
+
+__all__ = ["correct_line", "correct_text", "correct_word", "dictionary"]
+
+PAIR_MARGIN = 3.0
+FREQUENCY_MARGIN = 5.0
+MANY = 3
+KNOWN = 8.0  # per million: an invalid syllable this frequent in wordfreq ("huế", "úc", "my") is a real word
+VIETNAMESE_SHARE = 0.5  # of a line's words that must be valid syllables before any word is touched
+_EDGES = re.compile(r"^(\W*)(.*?)(\W*)$", re.UNICODE)
+# letters and marks no English or French word has: a word holding one counts as Vietnamese even if invalid
+_VIETNAMESE_ONLY = set("ăâđêôơư\u0309\u0323\u0303")
+
+
+@dataclass
+class _Word:
+    lead: str
+    core: str
+    trail: str
+    lower: str  # the current reading, lowercase NFC
+    valid: bool
+
+
+def _parse(word: str, words: dict[Key, str]) -> _Word | None:
+    match = _EDGES.match(word)
+    if match is None or any(c.isdigit() for c in word):
+        return None
+    lead, core, trail = match.groups()
+    if not core or not core.isalpha():
+        return None
+    core = unicodedata.normalize("NFC", core)
+    lower = core.lower()
+    found = key(lower)
+    if found in words and lower not in valid_spellings(found, words):
+        lower = model().spelling(found, words[found])  # the tone mark on the other vowel
+    return _Word(lead, core, trail, lower, found in words)
+
+
+def _cased(core: str, fixed: str) -> str:
+    """`fixed` in the case of `core`: ALL-CAPS, Title or lower; a stray capital inside a word goes."""
+    rest = core[1:]
+    if len(core) > 1 and core.isupper():
+        return fixed.upper()
+    if rest and not core[0].islower() and sum(c.isupper() for c in rest) > len(rest) / 2:
+        return fixed.upper()  # "CộNG": mostly capitals
+    head = fixed[0].upper() if core[0].isupper() else fixed[0]
+    return head + fixed[1:]
+
+
+def _near(word: _Word | None, other: str, left: bool, lm: Model, words: dict[Key, str]) -> float:
+    """How often `other` is seen beside `word` (on its left when `left`), its variants counting half."""
+    if word is None:
+        return 0.0
+    seen = lm.pair(word.lower, other) if left else lm.pair(other, word.lower)
+    if seen:
+        return float(seen)
+    variants = [lm.spelling(k, words[k]) for k in candidates(word.lower, words)]
+    return max((lm.pair(v, other) if left else lm.pair(other, v) for v in variants), default=0) / 2
+
+
+def _invalid(word: _Word, left: _Word | None, right: _Word | None, lm: Model, words: dict[Key, str]) -> str:
+    found = candidates(word.lower, words)
+    if not found and len(word.lower) > 2:
+        found = candidates(word.lower, words, confused=True)
+    options = {lm.spelling(k, words[k]) for k in found}
+    if not options:
+        return word.lower
+    support = {c: _near(left, c, True, lm, words) + _near(right, c, False, lm, words) for c in options}
+    ranked = sorted(options, key=lambda c: (-support[c], -lm.unigram(c), c))
+    if support[ranked[0]] > 0:
+        runner = support[ranked[1]] if len(ranked) > 1 else 0.0
+        return ranked[0] if support[ranked[0]] >= PAIR_MARGIN * runner else word.lower
+    if (word.core[0].isupper() and not word.core.isupper()) or lm.unigram(word.lower) >= KNOWN:
+        return word.lower  # likely a name ("My", "Huế") or a word hunspell lacks: only context decides
+    ranked = sorted(options, key=lambda c: (-lm.unigram(c), c))
+    if len(ranked) == 1 or lm.unigram(ranked[0]) >= FREQUENCY_MARGIN * lm.unigram(ranked[1]):
+        return ranked[0]
+    return word.lower
+
+
+def _valid(word: _Word, left: _Word | None, right: _Word | None, lm: Model, words: dict[Key, str]) -> str:
+    l_ctx = left.lower if left is not None and left.valid else None
+    r_ctx = right.lower if right is not None and right.valid else None
+    if (l_ctx is None and r_ctx is None) or lm.pair(l_ctx, word.lower) or lm.pair(word.lower, r_ctx):
+        return word.lower
+    sure = []
+    for option in (lm.spelling(k, words[k]) for k in candidates(word.lower, words)):
+        before, after = lm.pair(l_ctx, option), lm.pair(option, r_ctx)
+        if (before and after) if l_ctx and r_ctx else max(before, after) >= MANY:
+            sure.append(option)
+    return sure[0] if len(sure) == 1 else word.lower
+
+
+def _names(parsed: Sequence[_Word | None]) -> set[int]:
+    """Positions of persons' names: a run of capitalised words from a family name ("VŨ CÔNG LỘC")."""
+    names: set[int] = set()
+    run = False
+    for i, word in enumerate(parsed):
+        capital = word is not None and word.core[0].isupper() and not word.lead
+        run = capital and (run or (word is not None and word.lower in SURNAMES))
+        if run:
+            names.add(i)
+        if word is not None and word.trail:
+            run = False
+    return names
+
+
+def correct_line(line: Sequence[str], words: dict[Key, str] | None = None) -> tuple[str, ...]:
+    """One OCR line's words (reading order), each repaired where the rules above are sure; else as read."""
+    words = dictionary() if words is None else words
+    if not words:
+        return tuple(line)
+    parsed = [_parse(w, words) for w in line]
+    letters = [p for p in parsed if p is not None]
+    vietnamese = sum(
+        p.valid or bool(_VIETNAMESE_ONLY & set(unicodedata.normalize("NFD", p.lower))) for p in letters
+    )
+    if not letters or vietnamese < VIETNAMESE_SHARE * len(letters):
+        return tuple(line)
+    lm = model()
+    names = _names(parsed)
+    for rule, which in ((_invalid, False), (_valid, True)):
+        for i, word in enumerate(parsed):
+            if word is not None and word.valid == which and not (which and i in names):
+                left = parsed[i - 1] if i > 0 and not word.lead else None
+                right = parsed[i + 1] if i + 1 < len(parsed) and not word.trail else None
+                left = None if left is None or left.trail else left  # context never crosses punctuation
+                right = None if right is None or right.lead else right
+                fixed = rule(word, left, right, lm, words)
+                if fixed != word.lower:
+                    word.lower, word.valid = fixed, True
+    out = []
+    for original, word in zip(line, parsed, strict=True):
+        if word is None or not word.valid:
+            out.append(original)
+            continue
+        fixed = word.lead + _cased(word.core, word.lower) + word.trail
+        out.append(fixed if unicodedata.normalize("NFC", original) != fixed else original)
+    return tuple(out)
+
+
+def correct_word(word: str, words: dict[Key, str] | None = None) -> str:
+    """One word with no context: case, tone placement, and an invalid syllable's one clear repair."""
+    return correct_line([word], words)[0]
+
+
+def correct_text(text: str, words: dict[Key, str] | None = None) -> str:
+    """Each line's words through `correct_line`, whitespace kept."""
+
+    def line(match: re.Match[str]) -> str:
+        tokens = list(re.finditer(r"\S+", match.group(0)))
+        fixed = iter(correct_line([t.group(0) for t in tokens], words))
+        return re.sub(r"\S+", lambda _: next(fixed), match.group(0))
+
+    return re.sub(r"[^\n]+", line, text)
