@@ -26,8 +26,8 @@ ngã or nặng mark): an English or French line. Then:
 
 Context never crosses punctuation (as the pairs are counted), single letters are never respelled by letter
 confusion, and a capitalised invalid word (likely a name: "Mỵ", "Đắk") or one wordfreq knows (`KNOWN`:
-"huế", "úc", "my") is changed only on context. A valid word in a person's name (a run of capitalised words
-from a common family name: "VŨ CÔNG LỘC", "Lý Công Tú") is never changed.
+"huế", "úc", "my") is changed only on context. A word in a person's name (a run of capitalised words from a
+common family name: "VŨ CÔNG LỘC", "Lý Công Tú", "NGUYỄN THỊ MY") is never changed but for its case.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def correct_line(line: Sequence[str], words: dict[Key, str] | None = None) -> tu
     names = _names(parsed)
     for rule, which in ((_invalid, False), (_valid, True)):
         for i, word in enumerate(parsed):
-            if word is not None and word.valid == which and not (which and i in names):
+            if word is not None and word.valid == which and i not in names:
                 left = parsed[i - 1] if i > 0 and not word.lead else None
                 right = parsed[i + 1] if i + 1 < len(parsed) and not word.trail else None
                 left = None if left is None or left.trail else left  # context never crosses punctuation
