@@ -1,33 +1,38 @@
 """A conservative Vietnamese post-correction of OCR words: tone marks, hats and letter case.
 
 What is valid: Debian's `hunspell-vi` dictionary (/usr/share/hunspell/vi_VN.dic, one syllable a line; read
-at run time, not shipped; without it nothing is changed). What is likely: syllable frequencies from wordfreq
-(dossier/digitize/data/vi_syllables.tsv, CC BY-SA 4.0, see its header) and counts of adjacent syllable pairs
-in the project's own MIT text (vi_bigrams.tsv: the procedure profiles, the gettext msgids, the Vietnamese
-strings of the package's source and vi_phrases.txt, common administrative phrases written for this; never
-the evaluation corpus; scripts/make_vi_data.py writes both files).
+at run time, not shipped; without it nothing is changed). What is likely, in dossier/digitize/data (written
+by scripts/make_vi_data.py, whose docstring says how):
 
-`correct_line` takes one OCR line's words in reading order. It leaves alone a word holding a digit (ID
-numbers, dates) or anything but letters with punctuation at its edges, and every word of a line whose words
-are mostly neither valid Vietnamese syllables nor hold a letter only Vietnamese has (ă â đ ê ô ơ ư, the hỏi,
-ngã or nặng mark): an English or French line. Then:
+- vi_syllables.tsv: syllable frequencies from wordfreq 3.1.1 (Robyn Speer; Wikipedia, OpenSubtitles, OSCAR).
+  That file alone is under CC BY-SA 4.0, as its header says.
+- vi_bigrams.tsv: counts of adjacent syllables in the project's own MIT text: the procedure profiles'
+  strings (dossier/profiles/data), the msgids of dossier/locale/en/LC_MESSAGES/dossier.po, the Vietnamese
+  string literals of the package's source (notice and apology templates, the sample generator's texts,
+  messages) and vi_phrases.txt (common administrative phrases written for this). Never the evaluation
+  corpus under bench/. About 5,700 pairs: thin, so it decides only where it has seen the pair.
 
-1. A valid syllable with the tone mark on the other vowel ("đựơc") or a capital inside it ("vỊ", "ViỆt") is
-   respelled; ALL-CAPS and Title case are kept.
-2. An invalid syllable ("ĐOC", "Vĩnl") gets the valid syllables one glyph away (another hat or tone mark on
-   one letter, d/đ; if none, letters OCR confuses: l/i/h, b/h). The pair counts with the neighbours decide
-   (a neighbour's own one-glyph variants count half): the candidate seen most wins if it has at least
-   `PAIR_MARGIN` times the runner-up's count. Seen with none, the frequency decides: the most frequent
-   wins if at least `FREQUENCY_MARGIN` times the runner-up's frequency (a sole candidate wins). Else the
-   word stays, and so does its case.
-3. A valid syllable is changed only when the pairs are sure: the word is never seen next to either of its
-   valid neighbours, and exactly one candidate one glyph away is seen next to both of them, or, with only one
-   valid neighbour, `MANY` times next to it ("UY BAN" -> "ỦY BAN").
+`correct_line` takes one OCR line's words in reading order. It never touches a word holding a digit (ID
+numbers, dates) or anything but letters with punctuation at its edges, nor any word of a line whose words
+are mostly neither valid syllables nor hold a letter only Vietnamese has (ă â đ ê ô ơ ư, the hỏi, ngã or
+nặng mark): an English or French line. Nor a person's name (a run of capitalised words from a common
+family name: "VŨ CÔNG LỘC", "NGUYỄN THỊ MY"), but for its case. Context never crosses punctuation (the
+pairs are counted the same way). Then:
 
-Context never crosses punctuation (as the pairs are counted), single letters are never respelled by letter
-confusion, and a capitalised invalid word (likely a name: "Mỵ", "Đắk") or one wordfreq knows (`KNOWN`:
-"huế", "úc", "my") is changed only on context. A word in a person's name (a run of capitalised words from a
-common family name: "VŨ CÔNG LỘC", "Lý Công Tú", "NGUYỄN THỊ MY") is never changed but for its case.
+1. A valid syllable with the tone mark on the other vowel ("đựơc") or a stray capital ("vỊ", "ViỆt") is
+   respelled. Case: ALL-CAPS stays ALL-CAPS, Title case stays Title case, a capital inside a word goes.
+2. An invalid syllable ("ĐOC", "Vĩnl") gets as candidates the valid syllables one glyph away (another hat
+   or tone mark on one letter, or d/đ; if none and the word has 3 letters or more, the letters OCR
+   confuses: l/i/h, b/h). Its neighbours' pair counts decide (a neighbour's own one-glyph variants count
+   half, so "GLAM ĐOC" still finds "giám đốc"): the candidate seen most wins if its count is at least
+   `PAIR_MARGIN` (3) times the runner-up's. Seen with neither, the frequency decides: the most frequent
+   wins if at least `FREQUENCY_MARGIN` (5) times as frequent as the runner-up (a sole candidate wins) --
+   but not for a capitalised word (likely a name) or one wordfreq knows (`KNOWN`: "huế", "úc", "my").
+   Else the word stays as read, case too.
+3. A valid syllable is changed only when the pairs are sure, and only to another tone mark or hat on one
+   letter: the word is never seen next to either of its valid neighbours, and exactly one candidate is
+   seen next to both of them or, with only one valid neighbour, at least `MANY` (3) times next to it
+   ("KẾT QUÁ GIẢI" -> "KẾT QUẢ GIẢI", "UY BAN" -> "ỦY BAN").
 """
 
 from __future__ import annotations
@@ -124,7 +129,7 @@ def _valid(word: _Word, left: _Word | None, right: _Word | None, lm: Model, word
     if (l_ctx is None and r_ctx is None) or lm.pair(l_ctx, word.lower) or lm.pair(word.lower, r_ctx):
         return word.lower
     sure = []
-    for option in (lm.spelling(k, words[k]) for k in candidates(word.lower, words)):
+    for option in (lm.spelling(k, words[k]) for k in candidates(word.lower, words, marks_only=True)):
         before, after = lm.pair(l_ctx, option), lm.pair(option, r_ctx)
         if (before and after) if l_ctx and r_ctx else max(before, after) >= MANY:
             sure.append(option)

@@ -74,11 +74,13 @@ def _glyphs(letter: str) -> set[str]:
     return {unicodedata.normalize("NFC", g + t) for g in family for t in ("", *TONES)}
 
 
-def edits(lower: str, confused: bool = False) -> set[str]:
-    """Strings one glyph away from `lower` (another hat or tone on one letter, d/đ; with `confused`, also
-    the letters OCR mixes up), tone marks beyond the first dropped so that each is a possible syllable."""
+def edits(lower: str, confused: bool = False, marks_only: bool = False) -> set[str]:
+    """Strings one glyph away from `lower`: another hat or tone mark on one letter, d/đ unless `marks_only`;
+    with `confused`, also the letters OCR mixes up."""
     out: set[str] = set()
     for i, letter in enumerate(lower):
+        if marks_only and letter in "dđ":
+            continue
         others = set(_glyphs(letter))
         if confused:
             others |= set(CONFUSED.get(letter, ""))
@@ -87,14 +89,16 @@ def edits(lower: str, confused: bool = False) -> set[str]:
     return out
 
 
-def candidates(lower: str, words: dict[Key, str], confused: bool = False) -> set[Key]:
-    """The valid syllables one glyph away from `lower`, not `lower` itself."""
+def candidates(
+    lower: str, words: dict[Key, str], confused: bool = False, marks_only: bool = False
+) -> set[Key]:
+    """The valid syllables one glyph away from `lower` (see `edits`), not `lower` itself."""
     own = key(lower)
     found = set()
-    for edit in edits(lower, confused):
+    for edit in edits(lower, confused, marks_only):
         decomposed = unicodedata.normalize("NFD", edit)
         if sum(c in TONES for c in decomposed) > 1:
-            continue
+            continue  # a second tone mark: no syllable
         k = key(edit)
         if k != own and k in words:
             found.add(k)
