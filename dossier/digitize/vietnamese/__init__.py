@@ -16,8 +16,8 @@ by scripts/make_vi_data.py, whose docstring says how):
 numbers, dates) or anything but letters with punctuation at its edges, nor any word of a line whose words
 are mostly neither valid syllables nor hold a letter only Vietnamese has (ă â đ ê ô ơ ư, the hỏi, ngã or
 nặng mark): an English or French line. Nor a person's name (a run of capitalised words from a common
-family name: "VŨ CÔNG LỘC", "NGUYỄN THỊ MY"), but for its case. Context never crosses punctuation (the
-pairs are counted the same way). Then:
+family name, "VŨ CÔNG LỘC", or with a middle name second, "Hà Thị My"), but for its case. Context never
+crosses punctuation (the pairs are counted the same way). Then:
 
 1. A valid syllable with the tone mark on the other vowel ("đựơc") or a stray capital ("vỊ", "ViỆt") is
    respelled. Case: ALL-CAPS stays ALL-CAPS, Title case stays Title case, a capital inside a word goes.
@@ -32,7 +32,10 @@ pairs are counted the same way). Then:
 3. A valid syllable is changed only when the pairs are sure, and only to another tone mark or hat on one
    letter: the word is never seen next to either of its valid neighbours, and exactly one candidate is
    seen next to both of them or, with only one valid neighbour, at least `MANY` (3) times next to it
-   ("KẾT QUÁ GIẢI" -> "KẾT QUẢ GIẢI", "UY BAN" -> "ỦY BAN").
+   ("KẾT QUÁ GIẢI" -> "KẾT QUẢ GIẢI", "UY BAN" -> "ỦY BAN"). Two adjacent valid words without any
+   mark, never seen together nor with their outer neighbours, change together when exactly one pair of
+   such candidates is seen at least `MANY` times together and with the outer neighbours there are (an
+   outer neighbour without marks may be read with its own variants): "BAN NHAN DAN" -> "BAN NHÂN DÂN".
 """
 
 from __future__ import annotations
@@ -43,7 +46,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dossier.digitize.vietnamese.model import Model, model
-from dossier.digitize.vietnamese.syllables import SURNAMES, Key, candidates, dictionary, key, valid_spellings
+from dossier.digitize.vietnamese.syllables import (
+    MIDDLE_NAMES,
+    SURNAMES,
+    Key,
+    candidates,
+    dictionary,
+    key,
+    valid_spellings,
+)
 
 __all__ = ["correct_line", "correct_text", "correct_word", "dictionary"]
 
@@ -136,17 +147,68 @@ def _valid(word: _Word, left: _Word | None, right: _Word | None, lm: Model, word
     return sure[0] if len(sure) == 1 else word.lower
 
 
+def _context(parsed: Sequence[_Word | None], i: int) -> tuple[_Word | None, _Word | None]:
+    """The words beside `parsed[i]`, None across punctuation (the pairs are counted so) or at the edge."""
+    word = parsed[i]
+    left = parsed[i - 1] if i > 0 and word is not None and not word.lead else None
+    right = parsed[i + 1] if i + 1 < len(parsed) and word is not None and not word.trail else None
+    return (None if left is None or left.trail else left), (None if right is None or right.lead else right)
+
+
+def _plain(syllable: str) -> bool:
+    """No hat, no tone mark: what OCR often leaves of a word in capitals ("NHAN" for "NHÂN")."""
+    return unicodedata.normalize("NFD", syllable).isascii()
+
+
+def _outer(word: _Word | None, other: str, left: bool, lm: Model, words: dict[Key, str]) -> bool:
+    """No outer neighbour, or one seen beside `other`, or one without marks whose variant is."""
+    if word is None or not word.valid:
+        return True
+    return (
+        bool(_near(word, other, left, lm, words))
+        if _plain(word.lower)
+        else bool(lm.pair(word.lower, other) if left else lm.pair(other, word.lower))
+    )
+
+
+def _valid_pair(parsed: Sequence[_Word | None], i: int, lm: Model, words: dict[Key, str]) -> None:
+    """Two adjacent valid words both misread ("NHAN DAN"): changed together when the pairs are sure."""
+    first, second = parsed[i], parsed[i + 1]
+    if first is None or second is None or not (first.valid and second.valid) or first.trail or second.lead:
+        return
+    left, right = _context(parsed, i)[0], _context(parsed, i + 1)[1]
+    l_ctx = left.lower if left is not None and left.valid else None
+    r_ctx = right.lower if right is not None and right.valid else None
+    a, b = first.lower, second.lower
+    if not (_plain(a) and _plain(b)) or lm.pair(a, b) or lm.pair(l_ctx, a) or lm.pair(b, r_ctx):
+        return
+    sure = []
+    for ca in {a} | {lm.spelling(k, words[k]) for k in candidates(a, words, marks_only=True)}:
+        for cb in {b} | {lm.spelling(k, words[k]) for k in candidates(b, words, marks_only=True)}:
+            outer = _outer(left, ca, True, lm, words) and _outer(right, cb, False, lm, words)
+            if (ca, cb) != (a, b) and lm.pair(ca, cb) >= MANY and outer:
+                sure.append((ca, cb))
+    if len(sure) == 1:
+        first.lower, second.lower = sure[0]
+
+
 def _names(parsed: Sequence[_Word | None]) -> set[int]:
-    """Positions of persons' names: a run of capitalised words from a family name ("VŨ CÔNG LỘC")."""
+    """Positions of persons' names: a run of capitalised words from a family name ("VŨ CÔNG LỘC") or
+    with a middle name second ("Tạ Văn Mỵ")."""
     names: set[int] = set()
-    run = False
-    for i, word in enumerate(parsed):
-        capital = word is not None and word.core[0].isupper() and not word.lead
-        run = capital and (run or (word is not None and word.lower in SURNAMES))
-        if run:
-            names.add(i)
-        if word is not None and word.trail:
-            run = False
+    run: list[int] = []
+    for i, word in enumerate([*parsed, None]):
+        if word is not None and word.core[0].isupper() and not (word.lead and run):
+            run.append(i)
+            if not word.trail:
+                continue
+        first = parsed[run[0]] if run else None
+        second = parsed[run[1]] if len(run) > 2 else None
+        if (first is not None and first.lower in SURNAMES and len(run) > 1) or (
+            second is not None and second.lower in MIDDLE_NAMES
+        ):
+            names.update(run)
+        run = []
     return names
 
 
@@ -164,16 +226,17 @@ def correct_line(line: Sequence[str], words: dict[Key, str] | None = None) -> tu
         return tuple(line)
     lm = model()
     names = _names(parsed)
-    for rule, which in ((_invalid, False), (_valid, True)):
+    for rule, which in ((_invalid, False), (_valid, True), (None, True), (_valid, True)):
         for i, word in enumerate(parsed):
-            if word is not None and word.valid == which and i not in names:
-                left = parsed[i - 1] if i > 0 and not word.lead else None
-                right = parsed[i + 1] if i + 1 < len(parsed) and not word.trail else None
-                left = None if left is None or left.trail else left  # context never crosses punctuation
-                right = None if right is None or right.lead else right
-                fixed = rule(word, left, right, lm, words)
-                if fixed != word.lower:
-                    word.lower, word.valid = fixed, True
+            if word is None or word.valid != which or i in names:
+                continue
+            if rule is None:  # then rule 3 once more: its neighbours may have changed
+                if i + 1 < len(parsed) and i + 1 not in names:
+                    _valid_pair(parsed, i, lm, words)
+                continue
+            fixed = rule(word, *_context(parsed, i), lm, words)
+            if fixed != word.lower:
+                word.lower, word.valid = fixed, True
     out = []
     for original, word in zip(line, parsed, strict=True):
         if word is None or not word.valid:

@@ -14,13 +14,15 @@ FAMILY = {letter: family for family in FAMILIES for letter in family}
 # letters Tesseract takes for one another in a word it cannot read ("Vĩnl", "Vĩni" for "Vĩnh")
 CONFUSED = {"l": "ih", "i": "lh", "h": "b", "b": "h"}
 
-# the common family names: a capitalised run of words starting with one is a person's name
+# common family names that are seldom an ordinary word in a heading ("Chu", "Hà", "Mai", "Cao" are left out:
+# "CHU NGHIA" is "CHỦ NGHĨA" read without marks); a capitalised run of words from one is a person's name,
+# and so is a capitalised run whose second word is a middle name
 _SURNAMES = (
     "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đào đoàn vương trịnh trương"
-    " lâm mai đinh lưu tạ hà cao tô chu quách thái lương triệu phùng kiều châu hứa từ tăng lạc mạc âu"
-    " khúc giang lã lò ninh la doãn thân tôn văn diệp kim ông nông"
+    " lâm đinh lưu tạ quách triệu phùng kiều hứa khúc lã doãn diệp"
 )
 SURNAMES = frozenset(_SURNAMES.split())
+MIDDLE_NAMES = frozenset(("văn", "thị"))
 
 Key = tuple[str, str]
 
