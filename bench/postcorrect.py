@@ -8,7 +8,7 @@ on correct text, and what it gains on Tesseract's reading of pages the project d
     CER and order-free word error (`common.py`) before and after, and each changed word judged against the
     truth: its line aligned to the most similar truth line (rapidfuzz), words aligned by difflib.
 
-    PYTHONPATH=. python bench/postcorrect.py [--pages 10] [--truth-pages 20] \
+    python bench/postcorrect.py [--pages 20] [--truth-pages 20] [--dossiers 12] \
         [--out bench/results/postcorrect.txt]
 """
 
@@ -23,12 +23,14 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from common import cer, normalise, word_error
-from postcorrect_ocr import ReadPage, read_pages
 from rapidfuzz import fuzz, process
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import cer, normalise, word_error
 from bench.corpus.dossiers import corpus
 from bench.corpus.ocr_pages import PROFILES, ocr_pages
+from bench.postcorrect_ocr import ReadPage, read_pages
 from dossier.digitize.vietnamese import correct_line
 from dossier.samples.render import layout_page
 from dossier.samples.text import make_page_content
@@ -43,7 +45,11 @@ def truth_lines(pages: int, dossiers: int) -> dict[str, list[str]]:
         line for p in ocr_pages(pages * len(PROFILES), SEED + 1, ("clean",)) for line in p.text.splitlines()
     ]
     out["corpus dossiers"] = [
-        line for d in corpus(dossiers, SEED) for page in d.pages for line in page.text.splitlines()
+        line
+        for unseen in (False, True)
+        for d in corpus(dossiers, SEED, unseen)
+        for page in d.pages
+        for line in page.text.splitlines()
     ]
     rng = random.Random(SEED)
     out["dossier.samples"] = [
@@ -149,12 +155,12 @@ def gains(pages: list[ReadPage]) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=10, help="OCR pages per profile (default 10)")
+    parser.add_argument("--pages", type=int, default=20, help="OCR pages per profile (default 20)")
     parser.add_argument(
         "--truth-pages", type=int, default=20, help="ground-truth pages per profile (default 20)"
     )
     parser.add_argument(
-        "--dossiers", type=int, default=6, help="corpus dossiers for the ground truth (default 6)"
+        "--dossiers", type=int, default=12, help="corpus dossiers for the ground truth (default 12)"
     )
     parser.add_argument("--out", type=Path, help="also write the report here")
     args = parser.parse_args()
@@ -163,7 +169,8 @@ def main() -> int:
         "Vietnamese post-correction (dossier.digitize.vietnamese.correct_line)",
         "",
         f"(a) false corrections on correct text (ocr_pages: {args.truth_pages * len(PROFILES)} pages,"
-        f" corpus: {args.dossiers} dossiers, samples: {args.truth_pages * 5} pages; seed {SEED}):",
+        f" corpus: {args.dossiers} + {args.dossiers} unseen dossiers,"
+        f" samples: {args.truth_pages * 5} pages; seed {SEED}):",
         *false_corrections(truth_lines(args.truth_pages, args.dossiers)),
         "",
         f"(b) Tesseract 'vie' (--psm 3, page dpi) on bench.corpus.ocr_pages, {args.pages} pages per profile,"
