@@ -128,6 +128,19 @@ def test_names_and_words_hunspell_lacks_are_not_respelled_by_frequency(line: str
     assert fixed(line) == line
 
 
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("1. Họ, chữ đệm và tên: Trân Thị Kim Phát", "1. Họ, chữ đệm và tên: Trần Thị Kim Phát"),
+        ("Họ, chữ đệm, tên: ĐÓ NGỌC OANH", "Họ, chữ đệm, tên: ĐỖ NGỌC OANH"),
+        ("Họ và tên: La Văn Cầu", "Họ và tên: La Văn Cầu"),  # not "Lã": La is a family name too
+        ("Trân trọng cảm ơn", "Trân trọng cảm ơn"),  # no name here
+    ],
+)
+def test_a_misread_family_name_is_repaired_only_where_a_name_is_sure(read: str, meant: str) -> None:
+    assert fixed(read) == meant
+
+
 # rule 1 and the case
 
 

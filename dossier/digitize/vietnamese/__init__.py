@@ -16,7 +16,9 @@ by scripts/make_vi_data.py, whose docstring says how):
 numbers, dates) or anything but letters with punctuation at its edges, nor any word of a line whose words
 are mostly neither valid syllables nor hold a letter only Vietnamese has (ă â đ ê ô ơ ư, the hỏi, ngã or
 nặng mark): an English or French line. Nor a person's name (a run of capitalised words from a common
-family name, "VŨ CÔNG LỘC", or with a middle name second, "Hà Thị My"), but for its case. Context never
+family name, "VŨ CÔNG LỘC", or with a middle name second, "Hà Thị My"), but for its case and one repair:
+its first word, when a middle name follows or "tên:" comes before, becomes the one family name one mark
+away, if there is exactly one ("Trân Thị Kim" -> "Trần Thị Kim"). Context never
 crosses punctuation (the pairs are counted the same way). Then:
 
 1. A valid syllable with the tone mark on the other vowel ("đựơc") or a stray capital ("vỊ", "ViỆt") is
@@ -63,6 +65,7 @@ FREQUENCY_MARGIN = 5.0
 MANY = 3
 KNOWN = 8.0  # per million: an invalid syllable this frequent in wordfreq ("huế", "úc", "my") is a real word
 VIETNAMESE_SHARE = 0.5  # of a line's words that must be valid syllables before any word is touched
+_SURNAME_KEYS = frozenset(key(s) for s in SURNAMES)
 _EDGES = re.compile(r"^(\W*)(.*?)(\W*)$", re.UNICODE)
 # letters and marks no English or French word has: a word holding one counts as Vietnamese even if invalid
 _VIETNAMESE_ONLY = set("ăâđêôơư\u0309\u0323\u0303")
@@ -192,9 +195,10 @@ def _valid_pair(parsed: Sequence[_Word | None], i: int, lm: Model, words: dict[K
         first.lower, second.lower = sure[0]
 
 
-def _names(parsed: Sequence[_Word | None]) -> set[int]:
+def _names(parsed: Sequence[_Word | None], words: dict[Key, str]) -> set[int]:
     """Positions of persons' names: a run of capitalised words from a family name ("VŨ CÔNG LỘC") or
-    with a middle name second ("Tạ Văn Mỵ")."""
+    with a middle name second ("Tạ Văn Mỵ"). In a run of the second kind, or after "tên:", a first word
+    one mark from exactly one family name is taken for it ("Trân Thị Kim" -> "Trần Thị Kim")."""
     names: set[int] = set()
     run: list[int] = []
     for i, word in enumerate([*parsed, None]):
@@ -202,11 +206,17 @@ def _names(parsed: Sequence[_Word | None]) -> set[int]:
             run.append(i)
             if not word.trail:
                 continue
-        first = parsed[run[0]] if run else None
+        first = parsed[run[0]] if len(run) > 1 else None
         second = parsed[run[1]] if len(run) > 2 else None
-        if (first is not None and first.lower in SURNAMES and len(run) > 1) or (
-            second is not None and second.lower in MIDDLE_NAMES
-        ):
+        label = parsed[run[0] - 1] if run and run[0] > 0 else None
+        named = (second is not None and second.lower in MIDDLE_NAMES) or (
+            label is not None and label.lower == "tên" and label.trail.startswith(":")
+        )
+        if first is not None and first.valid and first.lower not in SURNAMES and named:
+            found = [k for k in candidates(first.lower, words, marks_only=True) if k in _SURNAME_KEYS]
+            if len(found) == 1:
+                first.lower = next(s for s in SURNAMES if key(s) == found[0])
+        if first is not None and (first.lower in SURNAMES or named):
             names.update(run)
         run = []
     return names
@@ -225,7 +235,7 @@ def correct_line(line: Sequence[str], words: dict[Key, str] | None = None) -> tu
     if not letters or vietnamese < VIETNAMESE_SHARE * len(letters):
         return tuple(line)
     lm = model()
-    names = _names(parsed)
+    names = _names(parsed, words)
     for rule, which in ((_invalid, False), (_valid, True), (None, True), (_valid, True)):
         for i, word in enumerate(parsed):
             if word is None or word.valid != which or i in names:

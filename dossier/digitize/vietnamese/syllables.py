@@ -15,11 +15,12 @@ FAMILY = {letter: family for family in FAMILIES for letter in family}
 CONFUSED = {"l": "ih", "i": "lh", "h": "b", "b": "h"}
 
 # common family names that are seldom an ordinary word in a heading ("Chu", "Hà", "Mai", "Cao" are left out:
-# "CHU NGHIA" is "CHỦ NGHĨA" read without marks); a capitalised run of words from one is a person's name,
-# and so is a capitalised run whose second word is a middle name
+# "CHU NGHIA" is "CHỦ NGHĨA" read without marks; "La" is in, or a misread name would turn it into "Lã"); a
+# capitalised run of words from one is a person's name, and so is a capitalised run whose second word is a
+# middle name
 _SURNAMES = (
     "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đào đoàn vương trịnh trương"
-    " lâm đinh lưu tạ quách triệu phùng kiều hứa khúc lã doãn diệp"
+    " lâm đinh lưu tạ quách triệu phùng kiều hứa khúc lã la doãn diệp"
 )
 SURNAMES = frozenset(_SURNAMES.split())
 MIDDLE_NAMES = frozenset(("văn", "thị"))
