@@ -4,9 +4,10 @@
     python scripts/make_vi_data.py bigrams            # rewrite dossier/digitize/data/vi_bigrams.tsv
     python scripts/make_vi_data.py bigrams --check    # exit 1 when the committed file is out of date
 
-`syllables`: syllable frequencies from wordfreq 3.1.1's Vietnamese list (`small_vi.msgpack.gz`, in the
-wordfreq wheel: `pip download wordfreq==3.1.1 --no-deps`, then unzip). Its format 'cB' is a list of buckets,
-bucket i holding the words whose frequency is 10^(-i/100). Kept: lowercase NFC words of letters only.
+`syllables` (needs msgpack, a dependency of wordfreq, not of dossier): syllable frequencies from wordfreq
+3.1.1's Vietnamese list (`small_vi.msgpack.gz` in the wordfreq wheel: `pip download wordfreq==3.1.1
+--no-deps`, then unzip). Its format 'cB' is a list of buckets, bucket i holding the words whose frequency is
+10^(-i/100). Kept: lowercase NFC words of letters only.
 wordfreq's data is CC BY-SA 4.0 (Robyn Speer; built from Wikipedia, OPUS OpenSubtitles 2018 and OSCAR web
 text), so the file it writes is under CC BY-SA 4.0 too, as its header says; nothing else in the package is.
 
