@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DICTIONARY = Path("/usr/share/hunspell/vi_VN.dic")
@@ -28,6 +28,7 @@ MIDDLE_NAMES = frozenset(("văn", "thị"))
 Key = tuple[str, str]
 
 
+@lru_cache(maxsize=1 << 16)
 def key(syllable: str) -> Key:
     """(letters without the tone mark, the tone mark or ''): the same for "hòa" and "hoà"."""
     decomposed = unicodedata.normalize("NFD", syllable)
@@ -65,7 +66,8 @@ def valid_spellings(found: Key, words: dict[Key, str]) -> set[str]:
     return spellings
 
 
-def _glyphs(letter: str) -> set[str]:
+@cache
+def _glyphs(letter: str) -> frozenset[str]:
     """Every glyph of the letter's family with any tone mark: "o" -> o ò ó ... ô ồ ... ơ ờ ...; d -> d đ."""
     base = unicodedata.normalize("NFD", letter)[0]
     plain = unicodedata.normalize(
@@ -73,8 +75,8 @@ def _glyphs(letter: str) -> set[str]:
     )
     family = FAMILY.get(plain, FAMILY.get(base, plain))
     if family == "dđ":
-        return set(family)
-    return {unicodedata.normalize("NFC", g + t) for g in family for t in ("", *TONES)}
+        return frozenset(family)
+    return frozenset(unicodedata.normalize("NFC", g + t) for g in family for t in ("", *TONES))
 
 
 def edits(lower: str, confused: bool = False, marks_only: bool = False) -> set[str]:
