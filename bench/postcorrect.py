@@ -38,20 +38,20 @@ from dossier.samples.text import make_page_content
 SEED = 13
 
 
-def truth_lines(pages: int, dossiers: int) -> dict[str, list[str]]:
+def truth_lines(pages: int, dossiers: int, seed: int = SEED) -> dict[str, list[str]]:
     """Correct text by source: lines as printed."""
     out: dict[str, list[str]] = {}
     out["ocr_pages"] = [
-        line for p in ocr_pages(pages * len(PROFILES), SEED + 1, ("clean",)) for line in p.text.splitlines()
+        line for p in ocr_pages(pages * len(PROFILES), seed + 1, ("clean",)) for line in p.text.splitlines()
     ]
     out["corpus dossiers"] = [
         line
         for unseen in (False, True)
-        for d in corpus(dossiers, SEED, unseen)
+        for d in corpus(dossiers, seed, unseen)
         for page in d.pages
         for line in page.text.splitlines()
     ]
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     out["dossier.samples"] = [
         line for _ in range(pages * 5) for line in layout_page(make_page_content(rng)).text.splitlines()
     ]
@@ -162,6 +162,7 @@ def main() -> int:
     parser.add_argument(
         "--dossiers", type=int, default=12, help="corpus dossiers for the ground truth (default 12)"
     )
+    parser.add_argument("--seed", type=int, default=SEED, help=f"pages and dossiers drawn (default {SEED})")
     parser.add_argument("--out", type=Path, help="also write the report here")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -170,12 +171,12 @@ def main() -> int:
         "",
         f"(a) false corrections on correct text (ocr_pages: {args.truth_pages * len(PROFILES)} pages,"
         f" corpus: {args.dossiers} + {args.dossiers} unseen dossiers,"
-        f" samples: {args.truth_pages * 5} pages; seed {SEED}):",
-        *false_corrections(truth_lines(args.truth_pages, args.dossiers)),
+        f" samples: {args.truth_pages * 5} pages; seed {args.seed}):",
+        *false_corrections(truth_lines(args.truth_pages, args.dossiers, args.seed)),
         "",
         f"(b) Tesseract 'vie' (--psm 3, page dpi) on bench.corpus.ocr_pages, {args.pages} pages per profile,"
         " before and after correct_line (CER, order-free word error: means over pages):",
-        *gains(read_pages(args.pages, SEED)),
+        *gains(read_pages(args.pages, args.seed)),
         "",
         f"({time.perf_counter() - started:.0f} s)",
     ]
