@@ -73,9 +73,11 @@ class Word:
 @dataclass(frozen=True)
 class PageText:
     words: tuple[Word, ...]
-    mean_confidence: float  # over words, 0..100; 0 when there are none
+    mean_confidence: float  # over every word read (also those left out), 0..100; 0 when there are none
     engine: str
     language: str
+    left_out: int = 0  # words read so unsure they are not in `words` (signatures, scribbles)
+    corrected: int = 0  # words the Vietnamese post-correction changed
 
     @property
     def text(self) -> str:

@@ -145,6 +145,8 @@ def test_the_wheel_holds_the_data_files_and_the_licences(wheel: Path) -> None:
         "dossier/locale/en/LC_MESSAGES/dossier.po",
         "dossier/profiles/data/procedures/1.001193.toml",
         "dossier/signing/data/pkcs11_modules.toml",
+        "dossier/digitize/data/vi_syllables.tsv",
+        "dossier/digitize/data/vi_bigrams.tsv",
         "dossier/submit/openapi.yaml",
         "dossier/py.typed",
     ):

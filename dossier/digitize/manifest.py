@@ -33,6 +33,9 @@ def page_entry(page: ProcessedPage, number: int | None = None, file: str | None 
             width=page.width,
             height=page.height,
         )
+    if page.text is not None and (page.text.left_out or page.text.corrected):
+        extra["ocr_words_left_out"] = page.text.left_out
+        extra["ocr_words_corrected"] = page.text.corrected
     if page.timings:
         extra["timings"] = {k: round(v, 3) for k, v in page.timings.items()}
     source = page.raw.source

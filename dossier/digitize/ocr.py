@@ -5,17 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pytesseract
 
 from dossier.digitize.unsure import keep_sure
+from dossier.digitize.vietnamese import correct_line
 from dossier.errors import MissingDependencyError
 from dossier.i18n import _
 from dossier.models import PageText, Word
 from dossier.tools import tesseract_command
 
 ENGINE = "tesseract"
+POSTCORRECT_ENV = "DOSSIER_OCR_POSTCORRECT"
 # Tesseract's Vietnamese model sometimes answers the Icelandic eth for đ; Vietnamese never uses it
 _LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
@@ -76,4 +79,31 @@ def ocr_image_file(image_path: Path, language: str, dpi: float, timeout: float =
         )
     mean = sum(w.confidence for w in words) / len(words) if words else 0.0
     kept = keep_sure(tuple(words), vietnamese)
-    return PageText(words=kept, mean_confidence=round(mean, 2), engine=ENGINE, language=language)
+    fixed = postcorrected(kept) if vietnamese and postcorrect_enabled() else kept
+    return PageText(
+        words=fixed,
+        mean_confidence=round(mean, 2),
+        engine=ENGINE,
+        language=language,
+        left_out=len(words) - len(kept),
+        corrected=sum(a.text != b.text for a, b in zip(kept, fixed, strict=True)),
+    )
+
+
+def postcorrect_enabled() -> bool:
+    """The Vietnamese post-correction runs unless DOSSIER_OCR_POSTCORRECT=0 (to see Tesseract's own words)."""
+    return os.environ.get(POSTCORRECT_ENV, "1").strip() not in ("0", "false", "no", "off")
+
+
+def postcorrected(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """Each OCR line's words through the Vietnamese post-correction (`dossier.digitize.vietnamese`)."""
+    lines: dict[tuple[int, int, int], list[int]] = {}
+    for index, word in enumerate(words):
+        lines.setdefault(word.line, []).append(index)
+    out = list(words)
+    for indices in lines.values():
+        fixed = correct_line([words[i].text for i in indices])
+        for i, text in zip(indices, fixed, strict=True):
+            if text != words[i].text:
+                out[i] = replace(words[i], text=text)
+    return tuple(out)
