@@ -37,8 +37,8 @@ venv: $(VENV)/.installed-test
 install: system-deps venv
 
 lint: install
-	$(BIN)/ruff check dossier tests bench
-	$(BIN)/ruff format --check dossier tests bench
+	$(BIN)/ruff check dossier tests bench scripts
+	$(BIN)/ruff format --check dossier tests bench scripts
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
