@@ -1,4 +1,4 @@
-"""Working-day calendar and appointment times (ngày hẹn trả kết quả) under the rules of facts.md §7.
+"""Working-day calendar and appointment times (ngày hẹn trả kết quả) under the published rules.
 
 Days off come from three layers, the later one winning date by date:
 
@@ -13,7 +13,7 @@ A year file holds two arrays of inline tables, both optional::
     days_off = [{ date = 2026-02-16, name = "Tết Nguyên đán" }]        # extra days off
     working_days = [{ date = 2026-08-22, name = "Làm bù cho 31/8" }]   # swapped Saturdays, holidays not taken
 
-Counting rules (facts.md §7; only the 15:00 rule is confirmed, the rest follows the practice seen on a real
+Counting rules (only the 15:00 rule is confirmed, the rest follows the practice seen on a real
 Thanh Hóa receipt and is a documented choice):
 
 * a dossier received on a day off, or outside office hours, counts as received at the next opening time;

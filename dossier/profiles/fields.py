@@ -1,4 +1,4 @@
-"""Field checks on OCR text: personal ID numbers (facts.md §6), Vietnamese dates and document age limits.
+"""Field checks on OCR text: personal ID numbers, Vietnamese dates and document age limits.
 
 Every check is a pure function returning a `FieldCheck` that says what it found and where. ID numbers are
 never logged and never shown in full: `FieldCheck.found` keeps the structural part (province, century/sex,
@@ -29,8 +29,8 @@ class FieldCheck:
     reason: str
 
 
-# Province (or city) where the birth was registered: Phụ lục 1 TT 07/2016/TT-BCA, kept by TT 59/2021/TT-BCA
-# (facts.md §6). The codes name the OLD 63 provinces: they record where the birth was registered, so they
+# Province (or city) where the birth was registered: Phụ lục 1 TT 07/2016/TT-BCA, kept by TT 59/2021/TT-BCA.
+# The codes name the OLD 63 provinces: they record where the birth was registered, so they
 # stay valid after the 2025 merger into 34 provinces (whether new numbers use new codes is unconfirmed).
 PROVINCE_CODES: Mapping[str, str] = MappingProxyType(
     {

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-DISTRICT_LEVEL_ABOLISHED = date(2025, 7, 1)  # two-level local government (Decree 118/2025 era), facts.md §0
+DISTRICT_LEVEL_ABOLISHED = date(2025, 7, 1)  # two-level local government (Decree 118/2025/NĐ-CP)
 
 
 class Level(StrEnum):

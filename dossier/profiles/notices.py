@@ -77,7 +77,7 @@ class RuleSet:
         return dict(self.numbers)[kind]
 
 
-# UNCONFIRMED (facts.md §1.1, [P]): TT 01/2018 numbering is seen in one provincial system only, and TT 03/2025
+# UNCONFIRMED ([P]): TT 01/2018 numbering is seen in one provincial system only, and TT 03/2025
 # numbering in one secondary report; verify both against the gazette text before relying on them.
 RULE_SETS = (
     RuleSet(

@@ -30,7 +30,7 @@ class Level(StrEnum):
         return self in (Level.b_lt, Level.b_lta)
 
 
-# Top-right of the first page (the rule for paper digitised on receipt, facts.md §4.1): a box this large, this
+# Top-right of the first page (the rule for paper digitised on receipt): a box this large, this
 # far from the page edges, in PDF points.
 STAMP_WIDTH = 230.0
 STAMP_HEIGHT = 64.0

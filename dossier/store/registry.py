@@ -61,7 +61,7 @@ TRANSITIONS: dict[DossierState, frozenset[DossierState]] = {
     DossierState.refused: frozenset(),
     DossierState.done: frozenset(),
 }
-# Portal status codes (facts.md §9) that move a dossier in the registry; the others are only recorded.
+# Portal status codes that move a dossier in the registry; the others are only recorded.
 PORTAL_STATUS_STATES: dict[int, DossierState] = {
     2: DossierState.acknowledged,
     3: DossierState.refused,

@@ -22,7 +22,7 @@ and maps the dataclasses below onto its own fields. The rules an adapter must ke
    `no_result`; `download_document` fetches one and must send the officer's credentials only to the portal
    itself (a document on another host is refused), since the caller checks each SHA-256.
 
-Field names follow what provincial systems sync to the national portal (facts.md §9): `procedure_code` is
+Field names follow what provincial systems sync to the national portal: `procedure_code` is
 MaTTHC, `code` is MaHoSo, `status.code` is TrangThaiHoSo 1..10, `digitised`/`reused` are DuocSoHoa and
 DuocTaiSuDung, `citizen.id_number` is SoDinhDanhChuSoHuu.
 """

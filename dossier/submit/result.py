@@ -35,7 +35,7 @@ from dossier.submit.delivery import AdapterFactory, log_fingerprint
 from dossier.submit.outbox import OutboxState, latest_item_for_dossier
 from dossier.submit.status import poll_status
 
-# Statuses after which no result will ever come (facts.md §9): refused, withdrawn, stopped.
+# Statuses after which no result will ever come: refused, withdrawn, stopped.
 NO_RESULT_STATUSES = frozenset({3, 7, 8})
 RESULT_STATUSES = frozenset({9, 10})
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
