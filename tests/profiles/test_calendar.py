@@ -35,7 +35,7 @@ def iso(calendar: WorkingCalendar, received: datetime, days: int, **options: int
     return calendar.appointment(received, days, **options).isoformat()
 
 
-# --- the real Thanh Hóa receipt (facts.md §7) ---
+# --- the real Thanh Hóa receipt ---
 
 
 def test_thanh_hoa_receipt_five_working_days_returned_on_the_hour(calendar: WorkingCalendar) -> None:

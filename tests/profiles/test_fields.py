@@ -41,7 +41,7 @@ def vietnamese_messages(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_province_table_has_the_63_old_provinces_from_001_to_096() -> None:
     assert len(PROVINCE_CODES) == 63
     assert min(PROVINCE_CODES) == "001" and max(PROVINCE_CODES) == "096"
-    # the table some repositories get wrong (facts.md §6)
+    # the table some repositories get wrong
     assert PROVINCE_CODES["019"] == "Thái Nguyên"
     assert PROVINCE_CODES["020"] == "Lạng Sơn"
     assert PROVINCE_CODES["025"] == "Phú Thọ"
