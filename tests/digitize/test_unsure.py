@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 
 from dossier.digitize.ocr import normalised, ocr_image_file
 from dossier.digitize.unsure import is_unsure, plausible
+from dossier.digitize.vietnamese import is_valid_syllable
 from dossier.fonts import pil_font
 from dossier.models import Word
 
@@ -81,3 +82,9 @@ def test_the_eth_tesseract_sometimes_reads_is_d_with_stroke_in_vietnamese() -> N
     assert normalised(" BĐÐ ", vietnamese=True) == "BĐĐ"
     assert normalised("ðường", vietnamese=True) == "đường"
     assert normalised("Ðe\u0301", vietnamese=False) == "Ðé"
+
+
+def test_without_hunspell_the_shipped_syllable_list_decides() -> None:
+    assert is_valid_syllable("Nghĩa", words={}) and is_valid_syllable("đốc", words={})
+    assert not is_valid_syllable("xyzq", words={}) and not is_valid_syllable("", words={})
+    assert is_valid_syllable("nghĩa") and not is_valid_syllable("ĐOC")

@@ -274,6 +274,10 @@ def correct_text(text: str, words: dict[Key, str] | None = None) -> str:
 
 
 def is_valid_syllable(syllable: str, words: dict[Key, str] | None = None) -> bool:
-    """True when the letters are one valid Vietnamese syllable (any case; either tone placement)."""
+    """True when the letters are one valid Vietnamese syllable (any case; either tone placement). Without
+    hunspell-vi (Windows, macOS) the shipped frequency list says which syllables are in use."""
     words = dictionary() if words is None else words
-    return bool(syllable) and key(unicodedata.normalize("NFC", syllable).lower()) in words
+    if not syllable:
+        return False
+    found = key(unicodedata.normalize("NFC", syllable).lower())
+    return found in words if words else found in model().frequency
