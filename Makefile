@@ -119,6 +119,7 @@ bench-deps:
 bench: system-deps bench-deps $(VENV)/.installed-bench venv
 	$(BIN)/python bench/scan_vs_ocrmypdf.py
 	$(BIN)/python bench/classify.py
+	$(BIN)/python bench/postcorrect.py
 	$(BIN)/python bench/sign_vs_pyhanko.py
 	$(BIN)/python bench/submit.py
 	$(BIN)/python bench/batch.py
