@@ -29,7 +29,17 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import cer, first_line, machine, page_text, pdf_page_count, run_timed, tool, word_error
+from bench.common import (
+    cer,
+    first_line,
+    machine,
+    page_text,
+    pdf_page_count,
+    run_timed,
+    scored_text,
+    tool,
+    word_error,
+)
 from bench.corpus.ocr_pages import PROFILES, ocr_pages
 from dossier import __version__ as dossier_version
 
@@ -53,11 +63,6 @@ class BenchPage:
     profile: str
     dpi: int
     text: str  # the truth scored against: the printed text without lines that hold no letter or digit
-
-
-def scored_text(printed: str) -> str:
-    """The printed text less its drawn rules (a line of dashes under the motto): drawing, not text."""
-    return "\n".join(line for line in printed.splitlines() if any(ch.isalnum() for ch in line))
 
 
 @dataclass(frozen=True)
