@@ -65,7 +65,7 @@ def parse_args() -> argparse.Namespace:
         "--orientation-pages", type=int, default=3, help="pages each of 'rotated' and 'skewed' (3)"
     )
     parser.add_argument(
-        "--seed", type=int, default=21, help="page draw (21; draws 0, 5, 7, 9 and 13 were looked at in development)"
+        "--seed", type=int, default=21, help="page draw (21; draws 0, 5, 7, 9, 13 were seen in development)"
     )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per tool; the median is reported")
     parser.add_argument("--jobs", type=int, default=2, help="parallel jobs for both tools (default 2)")
