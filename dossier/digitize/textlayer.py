@@ -147,8 +147,7 @@ def group_lines(words: Iterable[Word]) -> list[_Line]:
 
 def _line(words: tuple[Word, ...]) -> _Line:
     """A line's box from its typical word: the median bottom is the baseline (most words have no
-    descender), the median height the size, so that lines side by side on one row (the two header
-    columns of a Vietnamese form) get the same baseline and size and are read as one row."""
+    descender), the median height the size (a tone mark or a tall word does not inflate it)."""
     bottom = int(statistics.median(w.top + w.height for w in words))
     height = int(statistics.median(w.height for w in words))
     return _Line(words=words, top=bottom - height, bottom=bottom)
