@@ -7,7 +7,6 @@ only after its output folder is in place. One batch at a time holds DEST's lock.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import pickle
 import sqlite3
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from dossier.digitize.pages import PageOutcome
 from dossier.errors import OutputError
-from dossier.fsutil import FILE_MODE
+from dossier.fsutil import FILE_MODE, LockBusyError, exclusive_lock
 from dossier.i18n import _
 
 JOURNAL_NAME = "batch-journal.sqlite"
@@ -61,6 +60,21 @@ def journal_source(dest: Path) -> str | None:
     return row[0] if row else None
 
 
+def finished_page_count(dest: Path) -> int:
+    """Pages DEST's journal holds as done (pages of unfinished dossiers plus those of finished ones), read
+    without a lock while a batch runs; 0 when there is no journal yet or it is being created."""
+    path = dest / JOURNAL_NAME
+    if not path.is_file():
+        return 0
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+            pages = db.execute("SELECT count(*) FROM pages").fetchone()[0]
+            done = db.execute("SELECT coalesce(sum(processed), 0) FROM dossiers WHERE state = 'done'")
+            return int(pages) + int(done.fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
 def check_foreign(dest: Path, src: Path) -> None:
     recorded = journal_source(dest)
     if recorded is not None and recorded != str(src):
@@ -73,18 +87,15 @@ def check_foreign(dest: Path, src: Path) -> None:
 
 @contextlib.contextmanager
 def batch_lock(dest: Path) -> Iterator[None]:
-    """One batch per DEST: a second one started on the same DEST refuses at once."""
-    fd = os.open(dest / LOCK_NAME, os.O_RDWR | os.O_CREAT, FILE_MODE)
-    try:
+    """One batch per DEST: a second one started on the same DEST refuses at once (an OS lock, filelock)."""
+    with contextlib.ExitStack() as stack:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
+            stack.enter_context(exclusive_lock(dest / LOCK_NAME, wait=False))
+        except LockBusyError as exc:
             raise OutputError(
                 _("Một lô khác đang chạy trên thư mục đầu ra này; đợi nó xong rồi chạy lại."), path=dest
             ) from exc
         yield
-    finally:
-        os.close(fd)
 
 
 class Journal:

@@ -52,6 +52,18 @@ def test_help_profiles_and_code_run_without_fcntl(no_fcntl_env: dict[str, str]) 
     assert code.stdout.strip().startswith("000.00.06.H56-")
 
 
+def test_batch_plans_without_fcntl(no_fcntl_env: dict[str, str], tmp_path: Path) -> None:
+    """The backlog command (its journal and its one-batch-per-DEST lock) imports nothing POSIX-only."""
+    source = tmp_path / "kho" / "hs-1"
+    source.mkdir(parents=True)
+    render_text_page(["Trang 1", *VIETNAMESE_LINES]).save(source / "1.png", dpi=(150, 150))
+    process = run(
+        ["batch", str(tmp_path / "kho"), "--out", str(tmp_path / "ra"), "--dry-run", "--json"], no_fcntl_env
+    )
+    assert process.returncode == 0, process.stderr
+    assert json.loads(process.stdout)["totals"]["dossiers"] == 1
+
+
 @pytest.mark.pki
 def test_verify_runs_without_fcntl(
     no_fcntl_env: dict[str, str], test_pki: TestPki, tmp_path_factory: pytest.TempPathFactory
