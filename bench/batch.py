@@ -13,7 +13,6 @@ import json
 import os
 import pickle
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ from common import first_line, machine, tool
 from PIL import Image
 
 from dossier import __version__ as dossier_version
+from dossier.batch.journal import finished_page_count
 from dossier.samples.make import make_samples
 
 OUT = Path(__file__).resolve().parent / "out" / "batch"
@@ -216,21 +216,6 @@ def scan_loop(tree: Path, dest: Path, jobs: int) -> float:
     return seconds
 
 
-def journal_pages(dest: Path) -> int:
-    path = dest / "batch-journal.sqlite"
-    if not path.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
-            pages = db.execute("SELECT count(*) FROM pages").fetchone()[0]
-            done = db.execute(
-                "SELECT coalesce(sum(processed), 0) FROM dossiers WHERE state='done'"
-            ).fetchone()[0]
-            return pages + done
-    except sqlite3.OperationalError:
-        return 0
-
-
 def resume_after_kill(tree: Path, dest: Path, total: int, jobs: int) -> dict:
     """Kill -9 the batch (and its cluster) at half the pages, rerun, count what the rerun redid."""
     command = batch_args(tree, dest, jobs)
@@ -238,12 +223,12 @@ def resume_after_kill(tree: Path, dest: Path, total: int, jobs: int) -> dict:
     proc = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
-    while journal_pages(dest) < total // 2 and proc.poll() is None:
+    while finished_page_count(dest) < total // 2 and proc.poll() is None:
         time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     before_kill = time.perf_counter() - started
-    finished = journal_pages(dest)
+    finished = finished_page_count(dest)
     seconds, document, _sampler = dossier_batch(tree, dest, jobs)
     processed = document["totals"]["pages_processed"]
     # every page of the tree is processed once (blank ones too, then dropped); the journal counted `finished`

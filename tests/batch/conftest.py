@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import pypdfium2 as pdfium
-
+from dossier.profiles.checklist import read_page_texts
 from tests.conftest import VIETNAMESE_LINES, render_text_page
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,20 +68,6 @@ def start_batch(*args: str | Path) -> subprocess.Popen[str]:
     )
 
 
-def journal_pages(dest: Path) -> int:
-    path = dest / "batch-journal.sqlite"
-    if not path.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
-            pages = db.execute("SELECT count(*) FROM pages").fetchone()[0]
-            done_sql = "SELECT coalesce(sum(processed), 0) FROM dossiers WHERE state = 'done'"
-            done = db.execute(done_sql).fetchone()[0]
-            return pages + done
-    except sqlite3.OperationalError:
-        return 0
-
-
 def wait_for(condition, timeout: float = 120, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -99,20 +83,6 @@ def report(dest: Path) -> dict:
 
 def outcomes(document: dict) -> dict[str, str]:
     return {item["source"]: item["outcome"] for item in document["items"]}
-
-
-def text_layer(pdf_path: Path) -> list[str]:
-    pdf = pdfium.PdfDocument(str(pdf_path))
-    try:
-        texts = []
-        for page in pdf:
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return texts
-    finally:
-        pdf.close()
 
 
 def manifest_without_times(path: Path) -> dict:
@@ -131,6 +101,6 @@ def manifest_without_times(path: Path) -> dict:
 def outputs(dest: Path) -> dict[str, tuple[list[str], dict]]:
     """Every output dossier's text layer and manifest (times aside), by folder."""
     return {
-        str(m.parent.relative_to(dest)): (text_layer(m.parent / "scan.pdf"), manifest_without_times(m))
+        str(m.parent.relative_to(dest)): (read_page_texts(m.parent / "scan.pdf"), manifest_without_times(m))
         for m in sorted(dest.rglob("manifest.json"))
     }

@@ -10,9 +10,9 @@ from pathlib import Path
 import psutil
 import pytest
 
+from dossier.batch.journal import finished_page_count
 from dossier.errors import ExitCode
 from tests.batch.conftest import (
-    journal_pages,
     outcomes,
     outputs,
     page_pdf,
@@ -62,10 +62,10 @@ def test_kill_9_of_the_batch_then_rerun_gives_the_same_outputs(reference, tmp_pa
     src, expected = reference
     dest = tmp_path / "dest"
     batch = start_batch(src, "--out", dest, "--jobs", "2", "--dpi", "100")
-    wait_for(lambda: journal_pages(dest) >= 3, what="three finished pages")
+    wait_for(lambda: finished_page_count(dest) >= 3, what="three finished pages")
     os.killpg(batch.pid, signal.SIGKILL)  # the batch and its whole cluster, at once
     batch.wait(timeout=30)
-    finished = journal_pages(dest)
+    finished = finished_page_count(dest)
     assert 3 <= finished < PAGES
     resumed = run_batch(src, "--out", dest, "--jobs", "2", "--dpi", "100", "--json")
     assert resumed.returncode == ExitCode.ok, resumed.stderr
@@ -80,7 +80,7 @@ def test_ctrl_c_finishes_pages_in_flight_and_leaves_a_consistent_journal(referen
     src, expected = reference
     dest = tmp_path / "dest"
     batch = start_batch(src, "--out", dest, "--jobs", "2", "--dpi", "100", "--json")
-    wait_for(lambda: journal_pages(dest) >= 1, what="a finished page")
+    wait_for(lambda: finished_page_count(dest) >= 1, what="a finished page")
     os.killpg(batch.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole foreground process group
     stdout, stderr = batch.communicate(timeout=120)
     assert batch.returncode == ExitCode.interrupted, stderr
@@ -88,7 +88,7 @@ def test_ctrl_c_finishes_pages_in_flight_and_leaves_a_consistent_journal(referen
     assert document["interrupted"] is True and document == report(dest)
     stopped = [i for i in document["items"] if i["outcome"] == "pending"]
     assert stopped, "Ctrl-C came after the last page"
-    finished = journal_pages(dest)
+    finished = finished_page_count(dest)
     assert finished >= 1
     # pages in flight were finished, not lost: the rerun only does what the journal lacks
     resumed = run_batch(src, "--out", dest, "--jobs", "2", "--dpi", "100", "--json")
@@ -102,7 +102,7 @@ def test_a_worker_killed_mid_page_has_its_page_rerun_elsewhere(reference, tmp_pa
     dest = tmp_path / "dest"
     batch = start_batch(src, "--out", dest, "--jobs", "2", "--dpi", "100", "--json")
     wait_for(lambda: len(worker_processes(batch.pid)) == 2, what="two worker processes")
-    wait_for(lambda: journal_pages(dest) >= 1, what="a finished page")
+    wait_for(lambda: finished_page_count(dest) >= 1, what="a finished page")
     victim = worker_processes(batch.pid)[0]
     victim.kill()  # SIGKILL to a real worker's PID while pages are in flight
     stdout, stderr = batch.communicate(timeout=300)

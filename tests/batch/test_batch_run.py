@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dossier.errors import ExitCode
+from dossier.profiles.checklist import read_page_texts
 from tests.batch.conftest import (
     make_tree,
     outcomes,
@@ -18,7 +19,6 @@ from tests.batch.conftest import (
     report,
     run_batch,
     run_dossier,
-    text_layer,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.tesseract]
@@ -41,8 +41,8 @@ def test_a_tree_is_digitized_reported_and_resumed_by_what_changed(tmp_path: Path
     scanned = tmp_path / "scanned"
     scan = run_dossier("scan", src / "2019" / "hs 001", "--out", scanned, "--jobs", "2", "--dpi", "100")
     assert scan.returncode == 0, scan.stderr
-    assert text_layer(scanned / "scan.pdf") == text_layer(dest / "2019" / "hs 001" / "scan.pdf")
-    assert "Hòa Tiến" in " ".join(text_layer(dest / "Hồ sơ B" / "scan.pdf"))
+    assert read_page_texts(scanned / "scan.pdf") == read_page_texts(dest / "2019" / "hs 001" / "scan.pdf")
+    assert "Hòa Tiến" in " ".join(read_page_texts(dest / "Hồ sơ B" / "scan.pdf"))
     before = outputs(dest)
 
     # rerun: done dossiers are skipped, the broken one is tried again (and fails again)

@@ -15,7 +15,8 @@ import pikepdf
 import pytest
 
 from dossier.errors import ExitCode
-from tests.batch.conftest import env, outcomes, page_png, run_batch, text_layer, wait_for
+from dossier.profiles.checklist import read_page_texts
+from tests.batch.conftest import env, outcomes, page_png, run_batch, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.tesseract]
 DASK = shutil.which("dask", path=str(Path(sys.executable).parent)) or "dask"
@@ -85,6 +86,6 @@ def test_a_separate_scheduler_and_workers_run_the_pages_and_a_killer_page_fails_
     reason = next(i["reason"] for i in document["items"] if i["source"] == "qua-lon.pdf")
     assert "KilledWorker" in reason and "qua-lon.pdf" in reason
     assert document["totals"]["workers"] == 2
-    texts = text_layer(tmp_path / "dest" / "hs-1" / "scan.pdf")
+    texts = read_page_texts(tmp_path / "dest" / "hs-1" / "scan.pdf")
     assert len(texts) == 2 and "Hòa Tiến" in texts[0] and "cam đoan" not in texts[0]
     assert not (tmp_path / "dest" / "qua-lon").exists()
