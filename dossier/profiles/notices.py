@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
@@ -140,16 +140,9 @@ class Notice:
 
 
 @dataclass(frozen=True)
-class IssuedNotice:
-    """One line of DOSSIER_DIR/notices.json."""
+class IssuedNotice(NoticeRecord):
+    """One form as notices.json records it, and whether this call printed it."""
 
-    kind: NoticeKind
-    code: str
-    issued_at: str  # ISO 8601 with offset
-    scan_sha256: str | None
-    component_ids: tuple[str, ...]
-    officer: str
-    file: str
     printed_now: bool = True  # False: an earlier form for the same code was found and kept (not recorded)
 
 
@@ -219,17 +212,16 @@ def prepare_notice(
 # --- the one-time supplement rule and the record ---
 
 
-def read_issued(dossier_dir: Path) -> tuple[IssuedNotice, ...]:
-    try:
-        return tuple(
-            IssuedNotice(
-                NoticeKind(n.kind), n.code, n.issued_at, n.scan_sha256, n.component_ids, n.officer, n.file
-            )
-            for n in DossierFolder(dossier_dir).notices()
+def read_issued(dossier_dir: Path) -> tuple[NoticeRecord, ...]:
+    folder = DossierFolder(dossier_dir)
+    records = folder.notices()
+    unknown = sorted({n.kind for n in records} - set(NoticeKind))
+    if unknown:
+        reason = _("loại phiếu không biết: {kinds}").format(kinds=", ".join(unknown))
+        raise ConfigError(
+            _("Tệp notices.json hỏng: {reason}").format(reason=reason), path=folder.notices_path
         )
-    except ValueError as exc:
-        path = DossierFolder(dossier_dir).notices_path
-        raise ConfigError(_("Tệp notices.json hỏng: {reason}").format(reason=exc), path=path) from exc
+    return records
 
 
 def ensure_first_supplement(dossier_dir: Path, scan_sha256: str) -> None:
@@ -237,7 +229,7 @@ def ensure_first_supplement(dossier_dir: Path, scan_sha256: str) -> None:
     earlier = [
         n
         for n in read_issued(dossier_dir)
-        if n.kind is NoticeKind.supplement and n.scan_sha256 == scan_sha256
+        if n.kind == NoticeKind.supplement and n.scan_sha256 == scan_sha256
     ]
     if earlier:
         day = datetime.fromisoformat(earlier[0].issued_at).strftime("%d/%m/%Y %H:%M")
@@ -249,21 +241,6 @@ def ensure_first_supplement(dossier_dir: Path, scan_sha256: str) -> None:
             path=dossier_dir,
             hint=_("Chỉ ra phiếu mới khi hồ sơ đã được bổ sung và quét lại (scan.pdf thay đổi)."),
         )
-
-
-def record_notice(dossier_dir: Path, notice: IssuedNotice) -> None:
-    """Append to notices.json; the caller holds the folder's notices lock."""
-    DossierFolder(dossier_dir).add_notice(
-        NoticeRecord(
-            str(notice.kind),
-            notice.code,
-            notice.issued_at,
-            notice.scan_sha256,
-            notice.component_ids,
-            notice.officer,
-            notice.file,
-        )
-    )
 
 
 def issue_notice(
@@ -298,9 +275,9 @@ def issue_notice(
     # Two desks on one shared dossier folder: the one-time check and the record happen under one lock.
     with exclusive_lock(folder.notices_lock):
         if reuse_earlier:
-            earlier = [n for n in read_issued(dossier_dir) if n.kind is kind and n.code == details.code]
+            earlier = [n for n in read_issued(dossier_dir) if n.kind == kind and n.code == details.code]
             if earlier and Path(earlier[-1].file).is_file():
-                return replace(earlier[-1], printed_now=False)
+                return IssuedNotice(**asdict(earlier[-1]), printed_now=False)
         if kind is NoticeKind.supplement and scan_sha256 is not None:
             ensure_first_supplement(dossier_dir, scan_sha256)
         if rows is None:
@@ -318,7 +295,7 @@ def issue_notice(
             details.officer,
             str(out),
         )
-        record_notice(dossier_dir, record)
+        DossierFolder(dossier_dir).add_notice(record)  # the caller holds the notices lock
     note_folder_event(
         dossier_dir,
         f"notice.{kind}",

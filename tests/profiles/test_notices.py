@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from reportlab.pdfgen.canvas import Canvas
 
 from dossier.cli import DossierGroup
-from dossier.errors import ExitCode, InputFileError
+from dossier.errors import ConfigError, ExitCode, InputFileError
 from dossier.profiles.deadlines import load_calendar
 from dossier.profiles.loader import profile_for
 from dossier.profiles.notices import (
@@ -166,6 +166,17 @@ def test_the_qr_code_carries_the_lookup_url(folder: Path, tmp_path: Path) -> Non
     )
     decoded, _points, _straight = cv2.QRCodeDetector().detectAndDecode(cv2.imread(str(tmp_path / "page.png")))
     assert decoded == f"https://dichvucong.example.vn/tra-cuu?code={CODE}"
+
+
+def test_a_notice_record_of_an_unknown_kind_is_reported_as_damage(folder: Path) -> None:
+    profile = profile_for("1.001193", RECEIVED.date())
+    issue_notice(NoticeKind.supplement, folder, profile, details(), folder / "bo-sung-1.pdf")
+    entries = json.loads((folder / "notices.json").read_text(encoding="utf-8"))
+    (folder / "notices.json").write_text(json.dumps([{**entries[0], "kind": "giay-khen"}]), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        issue_notice(NoticeKind.supplement, folder, profile, details(), folder / "bo-sung-2.pdf")
+    assert "notices.json" in caught.value.message and "giay-khen" in caught.value.message
+    assert not (folder / "bo-sung-2.pdf").exists()
 
 
 def test_a_second_supplement_for_the_same_scan_is_refused_with_the_reason(folder: Path) -> None:
