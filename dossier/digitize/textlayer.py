@@ -17,7 +17,6 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from dossier.models import PageText, Word
 
 FONT_NAME = "GlyphLessFont"
-TEXT_SIZE_FACTOR = 1.0  # invisible font size relative to the median word height of a line
 UNITS_PER_EM = 1000
 ADVANCE = 500  # every glyph is 0.5 em wide; Tz stretches words to their boxes
 ASCENT = 800
@@ -119,7 +118,7 @@ def text_layer_content(text: PageText, dpi: float, page_height: float, font_reso
     for line in group_lines(text.words):
         # The font is as tall as the line's typical word, as OCRmyPDF sizes it, so that extractors group
         # the lines of a column (the agency, the motto) into blocks the way they do in OCRmyPDF's output.
-        size = max((line.bottom - line.top) * scale * TEXT_SIZE_FACTOR, 1.0)
+        size = max((line.bottom - line.top) * scale, 1.0)
         # the glyph box (ascent 0.8, descent 0.2 of the size) covers the line's box exactly
         baseline = page_height - line.bottom * scale + size * -DESCENT / UNITS_PER_EM
         ops.append(f"{font_resource} {_num(size)} Tf")
