@@ -176,7 +176,12 @@ def _certify(rng: random.Random, unseen: bool) -> list[tuple[str, list[Sheet]]]:
 def _photocopy(sheet: Sheet) -> Sheet:
     grey = sheet.canvas.convert("L").convert("RGB")
     return Sheet(
-        canvas=grey, lines=list(sheet.lines), sealed=False, colour=False, signature_at=sheet.signature_at
+        canvas=grey,
+        lines=sheet.text.split("\n"),
+        drawn=list(sheet.drawn),
+        sealed=False,
+        colour=False,
+        signature_at=sheet.signature_at,
     )
 
 

@@ -43,6 +43,8 @@ class Sheet:
     canvas: Image.Image = field(default_factory=lambda: Image.new("RGB", (WIDTH, HEIGHT), (255, 255, 255)))
     y: int = TOP
     lines: list[str] = field(default_factory=list)
+    header: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))  # rows not yet in `lines`
+    drawn: list[str] = field(default_factory=list)  # the same text in drawing order: header rows row by row
     sealed: bool = False  # a red seal is stamped over the signature
     colour: bool = False  # printed in colour (red titles, colour card)
     signature_at: tuple[int, int] | None = None
@@ -53,8 +55,15 @@ class Sheet:
 
     def text_at(self, x: int, y: int, text: str, font: str = "serif", size: int = 50, ink=BLACK) -> int:
         self.draw.text((x, y), text, font=face(font, size), fill=ink, anchor="ls")
-        self.lines.append(text)
+        self.record(text)
         return round(face(font, size).getlength(text))
+
+    def record(self, text: str) -> None:
+        """Add drawn text to the truth, after the header rows drawn before it."""
+        self.lines.extend(self.header[0] + self.header[1] + [text])
+        self.drawn.append(text)
+        self.header[0].clear()
+        self.header[1].clear()
 
     def line(
         self,
@@ -95,14 +104,22 @@ class Sheet:
         size=46,
         underline: bool = False,
     ) -> None:
-        """Two header columns on one baseline: agency on the left, national motto on the right."""
+        """Two header columns on one baseline: agency on the left, national motto on the right.
+
+        The truth reads consecutive rows column by column (the agency's lines and its number, then the
+        motto's), the document's own units, not row by row, which would interleave the agency's name with
+        the motto; a row's text joins `lines` when the next text outside a row is drawn.
+        """
         self.y += round(size * 1.35)
-        for text, span, f in ((left, (LEFT - 40, LEFT + 760), lfont), (right, (1180, RIGHT + 20), rfont)):
+        spans = ((left, (LEFT - 40, LEFT + 760), lfont), (right, (1180, RIGHT + 20), rfont))
+        for column, (text, span, f) in enumerate(spans):
             if not text:
                 continue
             width = face(f, size).getlength(text)
             x = round((span[0] + span[1] - width) / 2)
-            self.text_at(x, self.y, text, f, size)
+            self.draw.text((x, self.y), text, font=face(f, size), fill=BLACK, anchor="ls")
+            self.header[column].append(text)
+            self.drawn.append(text)
             if underline and span[0] > 1000:
                 self.draw.line((x, self.y + 14, x + width, self.y + 14), fill=BLACK, width=3)
 
@@ -163,7 +180,12 @@ class Sheet:
 
     @property
     def text(self) -> str:
-        return "\n".join(self.lines)
+        return "\n".join(self.lines + self.header[0] + self.header[1])
+
+    @property
+    def text_as_drawn(self) -> str:
+        """The text with header rows read row by row (agency line, motto line, ...): a second truth."""
+        return "\n".join(self.drawn)
 
 
 def wrap(text: str, f: ImageFont.FreeTypeFont, width: int) -> list[str]:

@@ -60,7 +60,8 @@ class OcrPage:
     profile: str
     image: Image.Image
     dpi: int
-    text: str  # the printed text, line by line in drawing order
+    text: str  # the printed text line by line, two-column header rows column by column
+    text_as_drawn: str  # the same with header rows row by row (agency line, motto line, ...)
 
 
 def ocr_pages(count: int, seed: int, profiles: tuple[str, ...] = PROFILES) -> Iterator[OcrPage]:
@@ -75,7 +76,14 @@ def ocr_pages(count: int, seed: int, profiles: tuple[str, ...] = PROFILES) -> It
                     continue
                 nprng = np.random.default_rng(rng.randrange(2**32))
                 image, dpi = degrade(sheet, profile, rng, nprng)
-                yield OcrPage(f"{profile}-{made + 1:02d}-{writer.__name__}", profile, image, dpi, sheet.text)
+                yield OcrPage(
+                    f"{profile}-{made + 1:02d}-{writer.__name__}",
+                    profile,
+                    image,
+                    dpi,
+                    sheet.text,
+                    sheet.text_as_drawn,
+                )
                 made += 1
 
 

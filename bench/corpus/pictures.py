@@ -15,7 +15,7 @@ CARD_W, CARD_H = 1012, 638  # 85.6 x 54 mm at 300 dpi
 
 def _card_text(s: Sheet, d: ImageDraw.ImageDraw, x: int, y: int, text: str, size: int, bold=False, ink=BLACK):
     d.text((x, y), text, font=face("sans-bold" if bold else "sans", size), fill=ink, anchor="ls")
-    s.lines.append(text)
+    s.record(text)
 
 
 def id_card(rng: random.Random, unseen: bool, colour: bool | None = None) -> list[Sheet]:

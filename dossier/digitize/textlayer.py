@@ -19,8 +19,12 @@ from dossier.models import PageText, Word
 FONT_NAME = "GlyphLessFont"
 UNITS_PER_EM = 1000
 ADVANCE = 500  # every glyph is 0.5 em wide; Tz stretches words to their boxes
-ASCENT = 800
-DESCENT = -200  # ascent - descent = 1 em, so a line's box is exactly one font size tall
+# The font size is the printed em, which a line's typical word (capitals, tone marks, ascenders) spans about
+# three quarters of; the glyph box (ascent - descent) is that typical word's height, so what a viewer
+# highlights is the ink of the line.
+EM_PER_LINE = 1.3
+ASCENT = 615
+DESCENT = -154  # (ASCENT - DESCENT) * EM_PER_LINE = 1 em
 _SURROGATES = range(0xD8, 0xE0)
 
 
@@ -109,17 +113,17 @@ def add_glyphless_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
 def text_layer_content(text: PageText, dpi: float, page_height: float, font_resource: str) -> bytes:
     """Content stream operators drawing `text` invisibly (render mode 3) over the page image.
 
-    Words of a line share the line's baseline (its words' median bottom) and font size; each word is
-    stretched (Tz) to its box width; a space follows every word but the last of its line, so extractors
-    see separated words.
+    Words of a line share the line's baseline (its words' median bottom); each word is stretched (Tz) to
+    its box width; a space follows every word but the last of its line, so extractors see separated words.
+    Every line of an engine block gets the block's font size (`block_font_sizes`).
     """
     scale = 72.0 / dpi
     ops = ["BT", "3 Tr"]
-    for line in group_lines(text.words):
-        # The font is as tall as the line's typical word, as OCRmyPDF sizes it, so that extractors group
-        # the lines of a column (the agency, the motto) into blocks the way they do in OCRmyPDF's output.
-        size = max((line.bottom - line.top) * scale, 1.0)
-        # the glyph box (ascent 0.8, descent 0.2 of the size) covers the line's box exactly
+    lines = group_lines(text.words)
+    sizes = block_font_sizes(lines)
+    for line in lines:
+        size = max(sizes[line.words[0].line[0]] * scale, 1.0)
+        # the glyph box sits on the line's bottom, its descent below the baseline
         baseline = page_height - line.bottom * scale + size * -DESCENT / UNITS_PER_EM
         ops.append(f"{font_resource} {_num(size)} Tf")
         for position, word in enumerate(line.words):
@@ -134,6 +138,21 @@ def text_layer_content(text: PageText, dpi: float, page_height: float, font_reso
             ops.append(f"<{encode_cids(chars if last else chars + ' ')}> Tj")
     ops.append("ET")
     return ("\n".join(ops) + "\n").encode("ascii")
+
+
+def block_font_sizes(lines: Sequence[_Line]) -> dict[int, float]:
+    """One font size (pixels) per engine block: the printed em of its typical line.
+
+    Text extractors read a page by blocks: poppler (pdftotext) joins lines into one block only when their
+    font sizes agree within 5 % and their baselines are at most 1.5 sizes apart. Sized line by line from
+    the ink, every line was a block of its own, and two columns side by side (the agency's name and
+    number beside the national motto and date, the recipients beside the signer) were read row by row,
+    interleaving them; one size per block at about the printed em keeps each column's lines together.
+    """
+    heights: dict[int, list[int]] = {}
+    for line in lines:
+        heights.setdefault(line.words[0].line[0], []).append(line.bottom - line.top)
+    return {block: EM_PER_LINE * statistics.median(hs) for block, hs in heights.items()}
 
 
 def group_lines(words: Iterable[Word]) -> list[_Line]:
