@@ -20,7 +20,7 @@ FONT_NAME = "GlyphLessFont"
 UNITS_PER_EM = 1000
 ADVANCE = 500  # every glyph is 0.5 em wide; Tz stretches words to their boxes
 # The font size is the printed em, which a line's typical word (capitals, tone marks, ascenders) spans about
-# three quarters of; the glyph box (ascent - descent) is that typical word's height, so what a viewer
+# three quarters of; the glyph box (ascent - descent) is the block's typical word height, so what a viewer
 # highlights is the ink of the line.
 EM_PER_LINE = 1.3
 ASCENT = 615
@@ -145,9 +145,9 @@ def block_font_sizes(lines: Sequence[_Line]) -> dict[int, float]:
 
     Text extractors read a page by blocks: poppler (pdftotext) joins lines into one block only when their
     font sizes agree within 5 % and their baselines are at most 1.5 sizes apart. Sized line by line from
-    the ink, every line was a block of its own, and two columns side by side (the agency's name and
-    number beside the national motto and date, the recipients beside the signer) were read row by row,
-    interleaving them; one size per block at about the printed em keeps each column's lines together.
+    the ink, every line was a block of its own, and the two columns of a letter's header (the agency's name
+    and number beside the national motto and date) were read row by row, interleaving them; one size per
+    block at about the printed em keeps each column's lines together.
     """
     heights: dict[int, list[int]] = {}
     for line in lines:

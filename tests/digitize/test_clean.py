@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from dossier.digitize.clean import clean_page, clean_page_for_ocr, dark_border_mask, rotate_by
 from dossier.digitize.colour import remove_specks
-from dossier.digitize.orientation import detect_orientation, estimate_skew, rotate_quarter
+from dossier.digitize.orientation import Orientation, detect_orientation, estimate_skew, rotate_quarter
 from dossier.fonts import font_path
 from dossier.models import ColourMode
 
@@ -371,3 +371,20 @@ def test_huge_pages_turn_at_their_own_size() -> None:
     huge = np.full((4000, 3100), 255, np.uint8)  # 12.4 million pixels: no 4x copy
     cv2.line(huge, (100, 100), (3000, 120), 0, 3)
     assert np.array_equal(rotate_by(huge, 0.5, 255, supersample=True), rotate_by(huge, 0.5, 255))
+
+
+def test_paper_edges_beside_a_sparse_two_column_page_are_not_text_lines() -> None:
+    """A form's signature page photographed: two columns of short lines at the top, the rest empty, and the
+    sheet's edges left as thin dark strips down both sides. Taken for text, the strips make the page look
+    sideways (and it was then turned on a guess); without them its own lines show it upright."""
+    dpi = 100
+    image = Image.new("L", (round(8.27 * dpi), round(11.69 * dpi)), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 17)
+    signer = ["(Ký, ghi rõ họ tên)", "", "", "Cao Hoài Tú"]
+    for row, role in enumerate(["Ý KIẾN CỦA CHỦ HỘ", *signer, "NGƯỜI KÊ KHAI", *signer]):
+        for centre in (240, 590):
+            draw.text((centre, 120 + 28 * row), role, font=font, fill=0, anchor="mm")
+    draw.line((14, 0, 17, image.height), fill=0, width=6)
+    draw.line((image.width - 14, 0, image.width - 12, image.height), fill=0, width=6)
+    assert detect_orientation((np.asarray(image) < 128).astype(np.uint8)) == Orientation(0, "profile")
