@@ -129,18 +129,26 @@ def rotate_quarter(image: np.ndarray, rotation: int) -> np.ndarray:
     return image if rotation % 360 == 0 else cv2.rotate(image, codes[rotation % 360])
 
 
-def without_long_lines(binary: np.ndarray) -> np.ndarray:
-    """The ink less straight horizontal and vertical runs longer than a quarter of the page.
+def without_sheet_edges(binary: np.ndarray) -> np.ndarray:
+    """The ink less straight runs longer than a quarter of the page along its outer sixteenth.
 
-    Those are not text: the edges of a photographed sheet that the border mask left as thin strips, the
-    rules of a table. Two such edges along a sparse page made its columns look sharper than its lines,
-    and the page was turned sideways."""
+    Those are the edges of a photographed sheet that the border mask left as thin strips, not text: two of
+    them down the sides of a sparse signature page made its columns look sharper than its lines, and the
+    page was turned sideways. Rules inside the page (a drawing's walls, a table) are kept: the orientation
+    of a drawing is read from them as before."""
     height, width = binary.shape[:2]
     ink = (binary > 0).astype(np.uint8)
-    tall = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(height // 4, 3)))
-    wide = cv2.getStructuringElement(cv2.MORPH_RECT, (max(width // 4, 3), 1))
-    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, tall) | cv2.morphologyEx(ink, cv2.MORPH_OPEN, wide)
-    return np.where(cv2.dilate(lines, np.ones((3, 3), np.uint8)) > 0, 0, binary).astype(binary.dtype)
+    tall = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(height // 4, 3)))
+    )
+    wide = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(width // 4, 3), 1))
+    )
+    margin_x, margin_y = max(width // 16, 1), max(height // 16, 1)
+    tall[:, margin_x : width - margin_x] = 0
+    wide[margin_y : height - margin_y, :] = 0
+    edges = cv2.dilate(tall | wide, np.ones((3, 3), np.uint8))
+    return np.where(edges > 0, 0, binary).astype(binary.dtype)
 
 
 def detect_orientation(binary: np.ndarray, osd_image: Callable[[], np.ndarray] | None = None) -> Orientation:
@@ -151,7 +159,7 @@ def detect_orientation(binary: np.ndarray, osd_image: Callable[[], np.ndarray] |
     being below the x-height band. When a step is ambiguous and `osd_image` is given (it returns a ~150 dpi
     binarised copy, black on white), Tesseract OSD decides; otherwise the page is left as it is.
     """
-    binary = without_long_lines(binary)
+    binary = without_sheet_edges(binary)
     xs, ys = ink_points(binary)
     if len(xs) < 200:
         return Orientation(0, "unsure")
