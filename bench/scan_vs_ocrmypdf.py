@@ -69,8 +69,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--seed",
         type=int,
-        default=41,
-        help="page draw (41; draws 0, 5, 7, 9, 13 were seen in development, 21 and 33 in earlier reports)",
+        default=49,
+        help="page draw (49; draws 0, 5, 7, 9, 13 were seen in development, 21, 33, 41 in earlier reports)",
     )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per tool; the median is reported")
     parser.add_argument("--jobs", type=int, default=2, help="parallel jobs for both tools (default 2)")

@@ -9,7 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytesseract
+from PIL import Image
 
+from dossier.digitize.stacked import Region, reread_stacked
 from dossier.digitize.unsure import keep_sure
 from dossier.digitize.vietnamese import correct_line
 from dossier.errors import MissingDependencyError
@@ -38,45 +40,21 @@ def ocr_image_file(image_path: Path, language: str, dpi: float, timeout: float =
     """Run Tesseract on a cleaned page image file and return its words (boxes in that image's pixels).
 
     Words read very unsure (signatures, seals, scribbles: `dossier.digitize.unsure`) are left out; the mean
-    confidence counts every word read."""
+    confidence counts every word read. A column of item numbers read as vertical text is read again
+    (`dossier.digitize.stacked`)."""
     pytesseract.pytesseract.tesseract_cmd = tesseract_command()
     # One Tesseract thread per page: pages run in parallel, OpenMP threads would oversubscribe the cores.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    config = f"--psm 3 --dpi {round(dpi)}"
-    try:
-        data = pytesseract.image_to_data(
-            str(image_path),
-            lang=language,
-            config=config,
-            output_type=pytesseract.Output.DICT,
-            timeout=timeout,
-        )
-    except pytesseract.TesseractNotFoundError as exc:
-        raise MissingDependencyError(
-            _("Không tìm thấy chương trình Tesseract OCR."), path=tesseract_command()
-        ) from exc
-    except (pytesseract.TesseractError, subprocess.SubprocessError, RuntimeError) as exc:
-        raise MissingDependencyError(
-            _("Tesseract OCR thất bại: {reason}").format(reason=str(exc).strip()[:300]), path=image_path
-        ) from exc
     vietnamese = "vie" in language.split("+")
-    words = []
-    for i, raw_text in enumerate(data["text"]):
-        text = normalised(str(raw_text), vietnamese)
-        confidence = float(data["conf"][i])
-        if not text or confidence < 0:
-            continue
-        words.append(
-            Word(
-                text=text,
-                left=int(data["left"][i]),
-                top=int(data["top"][i]),
-                width=int(data["width"][i]),
-                height=int(data["height"][i]),
-                confidence=confidence,
-                line=(int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])),
-            )
-        )
+
+    def read_region(region: Region) -> list[Word]:
+        with Image.open(image_path) as page:
+            crop = page.crop((region.left, region.top, region.right, region.bottom))
+        data = _image_to_data(crop, language, f"--psm 6 --dpi {round(dpi)}", timeout, image_path)
+        return _words(data, vietnamese, region.left, region.top)
+
+    data = _image_to_data(str(image_path), language, f"--psm 3 --dpi {round(dpi)}", timeout, image_path)
+    words = list(reread_stacked(_words(data, vietnamese), read_region))
     mean = sum(w.confidence for w in words) / len(words) if words else 0.0
     kept = keep_sure(tuple(words), vietnamese)
     fixed = postcorrected(kept) if vietnamese and postcorrect_enabled() else kept
@@ -88,6 +66,50 @@ def ocr_image_file(image_path: Path, language: str, dpi: float, timeout: float =
         left_out=len(words) - len(kept),
         corrected=sum(a.text != b.text for a, b in zip(kept, fixed, strict=True)),
     )
+
+
+def _image_to_data(
+    image: str | Image.Image, language: str, config: str, timeout: float, image_path: Path
+) -> dict[str, list[object]]:
+    try:
+        data: dict[str, list[object]] = pytesseract.image_to_data(
+            image, lang=language, config=config, output_type=pytesseract.Output.DICT, timeout=timeout
+        )
+    except pytesseract.TesseractNotFoundError as exc:
+        raise MissingDependencyError(
+            _("Không tìm thấy chương trình Tesseract OCR."), path=tesseract_command()
+        ) from exc
+    except (pytesseract.TesseractError, subprocess.SubprocessError, RuntimeError) as exc:
+        raise MissingDependencyError(
+            _("Tesseract OCR thất bại: {reason}").format(reason=str(exc).strip()[:300]), path=image_path
+        ) from exc
+    return data
+
+
+def _words(data: dict[str, list[object]], vietnamese: bool, dx: int = 0, dy: int = 0) -> list[Word]:
+    """Tesseract's words (not its empty block/line rows), boxes shifted by (dx, dy) into page pixels."""
+    words = []
+    for i, raw_text in enumerate(data["text"]):
+        text = normalised(str(raw_text), vietnamese)
+        confidence = float(str(data["conf"][i]))
+        if not text or confidence < 0:
+            continue
+        words.append(
+            Word(
+                text=text,
+                left=int(str(data["left"][i])) + dx,
+                top=int(str(data["top"][i])) + dy,
+                width=int(str(data["width"][i])),
+                height=int(str(data["height"][i])),
+                confidence=confidence,
+                line=(
+                    int(str(data["block_num"][i])),
+                    int(str(data["par_num"][i])),
+                    int(str(data["line_num"][i])),
+                ),
+            )
+        )
+    return words
 
 
 def postcorrect_enabled() -> bool:

@@ -147,7 +147,7 @@ def without_sheet_edges(binary: np.ndarray) -> np.ndarray:
     margin_x, margin_y = max(width // 16, 1), max(height // 16, 1)
     tall[:, margin_x : width - margin_x] = 0
     wide[margin_y : height - margin_y, :] = 0
-    edges = cv2.dilate(tall | wide, np.ones((3, 3), np.uint8))
+    edges = cv2.dilate(cv2.bitwise_or(tall, wide), np.ones((3, 3), np.uint8))
     return np.where(edges > 0, 0, binary).astype(binary.dtype)
 
 
