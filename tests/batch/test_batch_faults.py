@@ -111,12 +111,19 @@ def test_a_worker_killed_mid_page_has_its_page_rerun_elsewhere(reference, tmp_pa
     assert outputs(dest) == expected  # nothing lost, nothing duplicated
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs SIGSTOP")
 def test_a_second_batch_on_the_same_dest_refuses(reference, tmp_path: Path) -> None:
     src, _expected = reference
     dest = tmp_path / "dest"
     first = start_batch(src, "--out", dest, "--jobs", "1", "--dpi", "100")
     wait_for(lambda: (dest / "batch-journal.sqlite").exists(), what="the first batch's journal")
-    second = run_batch(src, "--out", dest, "--jobs", "1", "--dpi", "100")
+    # held still (its lock held) while the second runs: on a busy machine the first could otherwise finish
+    # before the second has started, and the second would rightly run
+    os.kill(first.pid, signal.SIGSTOP)
+    try:
+        second = run_batch(src, "--out", dest, "--jobs", "1", "--dpi", "100")
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
     assert second.returncode == ExitCode.output
     assert "batch" in second.stderr.lower() and str(dest) in second.stderr
     _out, err = first.communicate(timeout=300)
