@@ -169,7 +169,8 @@ def test_kill_mid_run_keeps_the_previous_dossier(pages: dict[str, Path], tmp_pat
     process.wait()
     assert (out / "scan.pdf").read_bytes() == before
     assert list(tmp_path.glob(".out.partial-*")), "the killed run should have been mid-way"
-    assert invoke("scan", str(pages["first"]), "--out", str(out)).exit_code == 0
+    again = invoke("scan", str(pages["first"]), "--out", str(out))
+    assert again.exit_code == 0, again.output
     assert not list(tmp_path.glob(".out.partial-*"))
 
 
