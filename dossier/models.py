@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -70,6 +71,14 @@ class Word:
     line: tuple[int, int, int]  # (block, paragraph, line) numbers from the engine
 
 
+def lines_of(words: Iterable[Word]) -> dict[tuple[int, int, int], list[Word]]:
+    """Words grouped by their engine line number, lines in order of first appearance."""
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    return lines
+
+
 @dataclass(frozen=True)
 class PageText:
     words: tuple[Word, ...]
@@ -81,10 +90,7 @@ class PageText:
 
     @property
     def text(self) -> str:
-        lines: dict[tuple[int, int, int], list[str]] = {}
-        for word in self.words:
-            lines.setdefault(word.line, []).append(word.text)
-        return "\n".join(" ".join(ws) for ws in lines.values())
+        return "\n".join(" ".join(w.text for w in ws) for ws in lines_of(self.words).values())
 
 
 @dataclass(frozen=True)

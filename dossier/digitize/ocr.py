@@ -7,6 +7,7 @@ import subprocess
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytesseract
 from PIL import Image
@@ -70,9 +71,9 @@ def ocr_image_file(image_path: Path, language: str, dpi: float, timeout: float =
 
 def _image_to_data(
     image: str | Image.Image, language: str, config: str, timeout: float, image_path: Path
-) -> dict[str, list[object]]:
+) -> dict[str, list[Any]]:
     try:
-        data: dict[str, list[object]] = pytesseract.image_to_data(
+        data: dict[str, list[Any]] = pytesseract.image_to_data(
             image, lang=language, config=config, output_type=pytesseract.Output.DICT, timeout=timeout
         )
     except pytesseract.TesseractNotFoundError as exc:
@@ -86,26 +87,26 @@ def _image_to_data(
     return data
 
 
-def _words(data: dict[str, list[object]], vietnamese: bool, dx: int = 0, dy: int = 0) -> list[Word]:
+def _words(data: dict[str, list[Any]], vietnamese: bool, dx: int = 0, dy: int = 0) -> list[Word]:
     """Tesseract's words (not its empty block/line rows), boxes shifted by (dx, dy) into page pixels."""
     words = []
     for i, raw_text in enumerate(data["text"]):
         text = normalised(str(raw_text), vietnamese)
-        confidence = float(str(data["conf"][i]))
+        confidence = float(data["conf"][i])
         if not text or confidence < 0:
             continue
         words.append(
             Word(
                 text=text,
-                left=int(str(data["left"][i])) + dx,
-                top=int(str(data["top"][i])) + dy,
-                width=int(str(data["width"][i])),
-                height=int(str(data["height"][i])),
+                left=int(data["left"][i]) + dx,
+                top=int(data["top"][i]) + dy,
+                width=int(data["width"][i]),
+                height=int(data["height"][i]),
                 confidence=confidence,
                 line=(
-                    int(str(data["block_num"][i])),
-                    int(str(data["par_num"][i])),
-                    int(str(data["line_num"][i])),
+                    int(data["block_num"][i]),
+                    int(data["par_num"][i]),
+                    int(data["line_num"][i]),
                 ),
             )
         )

@@ -16,7 +16,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from dossier.models import Word
+from dossier.models import Word, lines_of
 
 MIN_STACKED = 3  # words in a line before its shape says anything
 LineKey = tuple[int, int, int]
@@ -30,13 +30,6 @@ class Region:
     top: int
     right: int
     bottom: int
-
-
-def _lines(words: Sequence[Word]) -> dict[LineKey, list[Word]]:
-    lines: dict[LineKey, list[Word]] = {}
-    for word in words:
-        lines.setdefault(word.line, []).append(word)
-    return lines
 
 
 def _middle(word: Word) -> float:
@@ -90,14 +83,14 @@ def reread_stacked(words: Sequence[Word], read: Callable[[Region], list[Word]]) 
     marks in it go. When fewer than half of the words read in the column hold a digit, it is not a list's
     numbers and everything stays as it was."""
     out = list(words)
-    for key, column in _lines(words).items():
+    for key, column in lines_of(words).items():
         if not is_stacked(column):
             continue
         height = statistics.median(w.height for w in column)
         pad = height / 2
         left = min(w.left for w in column) - pad
         right = max(w.left + w.width for w in column) + pad
-        region = list_region(column, {k: ws for k, ws in _lines(out).items() if k != key})
+        region = list_region(column, {k: ws for k, ws in lines_of(out).items() if k != key})
         numbers = [w for w in read(region) if not _is_mark(w) and left <= w.left + w.width / 2 <= right]
         if not numbers or 2 * sum(any(ch.isdigit() for ch in w.text) for w in numbers) < len(numbers):
             continue
@@ -106,16 +99,21 @@ def reread_stacked(words: Sequence[Word], read: Callable[[Region], list[Word]]) 
             for w in out
             if w.line != key and not (_is_mark(w) and left <= w.left and w.left + w.width <= right)
         ]
+        # the lines still without a number: not those whose number Tesseract did read ("10.")
+        open_lines = {
+            k: statistics.median(map(_middle, ws))
+            for k, ws in lines_of(out).items()
+            if not any(left <= w.left + w.width / 2 <= right for w in ws)
+        }
         for number in numbers:
             near = [
-                (abs(statistics.median(map(_middle, ws)) - _middle(number)), k)
-                for k, ws in _lines(out).items()
-                if abs(statistics.median(map(_middle, ws)) - _middle(number)) < height
-                # a line whose number Tesseract did read ("10.") keeps it
-                and not any(left <= w.left + w.width / 2 <= right for w in ws)
+                (abs(m - _middle(number)), k)
+                for k, m in open_lines.items()
+                if abs(m - _middle(number)) < height
             ]
             if near:
                 target = min(near)[1]
+                del open_lines[target]
                 at = next(i for i, w in enumerate(out) if w.line == target)
                 out.insert(at, replace(number, line=target))
     return tuple(out)

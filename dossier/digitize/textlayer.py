@@ -14,7 +14,7 @@ import pikepdf
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-from dossier.models import PageText, Word
+from dossier.models import PageText, Word, lines_of
 
 FONT_NAME = "GlyphLessFont"
 UNITS_PER_EM = 1000
@@ -33,6 +33,10 @@ class _Line:
     words: tuple[Word, ...]
     top: int
     bottom: int
+
+    @property
+    def block(self) -> int:
+        return self.words[0].line[0]
 
 
 @functools.cache
@@ -122,7 +126,7 @@ def text_layer_content(text: PageText, dpi: float, page_height: float, font_reso
     lines = group_lines(text.words)
     sizes = block_font_sizes(lines)
     for line in lines:
-        size = max(sizes[line.words[0].line[0]] * scale, 1.0)
+        size = max(sizes[line.block] * scale, 1.0)
         # the glyph box sits on the line's bottom, its descent below the baseline
         baseline = page_height - line.bottom * scale + size * -DESCENT / UNITS_PER_EM
         ops.append(f"{font_resource} {_num(size)} Tf")
@@ -151,16 +155,13 @@ def block_font_sizes(lines: Sequence[_Line]) -> dict[int, float]:
     """
     heights: dict[int, list[int]] = {}
     for line in lines:
-        heights.setdefault(line.words[0].line[0], []).append(line.bottom - line.top)
+        heights.setdefault(line.block, []).append(line.bottom - line.top)
     return {block: EM_PER_LINE * statistics.median(hs) for block, hs in heights.items()}
 
 
 def group_lines(words: Iterable[Word]) -> list[_Line]:
     """Words grouped by their engine line number, lines in order of first appearance."""
-    lines: dict[tuple[int, int, int], list[Word]] = {}
-    for word in words:
-        lines.setdefault(word.line, []).append(word)
-    return [_line(tuple(ws)) for ws in lines.values()]
+    return [_line(tuple(ws)) for ws in lines_of(words).values()]
 
 
 def _line(words: tuple[Word, ...]) -> _Line:

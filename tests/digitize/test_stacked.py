@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from dossier.digitize.ocr import ocr_image_file
@@ -23,7 +22,6 @@ ITEMS = [
 ]
 
 
-@pytest.mark.skipif(not SERIF.exists(), reason="fonts-liberation2 is not installed")
 def test_numbers_of_a_residence_confirmation_are_read(tmp_path: Path) -> None:
     """The items of a residence confirmation (CT07), numbered down the left margin as printed: Tesseract's
     page layout takes the numbers for one line of vertical text ("`*IM œŒ CƠI + C2 ĐÔ") and keeps only
